@@ -1,0 +1,216 @@
+"""``AsyncFlowise``: the async client and its send loop (retries, error mapping, streaming)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+import httpx
+from pydantic import SecretStr
+
+from .._base_client import BaseClient
+from .._config import ClientConfig
+from .._constants import DEFAULT_CONNECTION_LIMITS
+from .._core.request import RequestSpec
+from .._core.response import make_status_error, parse_body, translate_transport_error, validate_as
+from .._core.retry import RetryPolicy
+from .._logging import logger
+from .._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
+from .resources import (
+    AsyncApiKeys,
+    AsyncAssistants,
+    AsyncAttachments,
+    AsyncChatflows,
+    AsyncChatMessages,
+    AsyncCredentials,
+    AsyncDatasets,
+    AsyncDocumentStores,
+    AsyncExecutions,
+    AsyncFeedback,
+    AsyncLeads,
+    AsyncMarketplace,
+    AsyncNodes,
+    AsyncPredictions,
+    AsyncStats,
+    AsyncTools,
+    AsyncUpsertHistory,
+    AsyncVariables,
+    AsyncVectors,
+)
+
+__all__ = ["AsyncFlowise"]
+
+T = TypeVar("T")
+
+
+class AsyncFlowise(BaseClient):
+    """Async client for the Flowise REST API (``/api/v1``).
+
+    Configuration comes from the arguments, then ``FLOWISE_BASE_URL``/``FLOWISE_API_KEY`` (and
+    ``FLOWISE_TIMEOUT``/``FLOWISE_MAX_RETRIES``), then ``http://localhost:3000`` with no key.
+    ``base_url`` may include ``/api/v1`` or not. An injected ``http_client`` stays the caller's to
+    close; the one the client creates is closed by :meth:`aclose` or ``async with``.
+
+    Example::
+
+        async with AsyncFlowise("http://localhost:3000", api_key="...") as client:
+            answer = await client.predictions.create(chatflow_id, question="Hello")
+            print(answer.text)
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        api_key: str | SecretStr | None = None,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        _config: ClientConfig | None = None,
+    ) -> None:
+        super().__init__(
+            base_url,
+            api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            default_headers=default_headers,
+            _config=_config,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=False
+        )
+
+        self.chatflows = AsyncChatflows(self)
+        self.predictions = AsyncPredictions(self)
+        self.vectors = AsyncVectors(self)
+        self.document_stores = AsyncDocumentStores(self)
+        self.credentials = AsyncCredentials(self)
+        self.tools = AsyncTools(self)
+        self.api_keys = AsyncApiKeys(self)
+        self.assistants = AsyncAssistants(self)
+        self.datasets = AsyncDatasets(self)
+        self.variables = AsyncVariables(self)
+        self.executions = AsyncExecutions(self)
+        self.stats = AsyncStats(self)
+        self.chat_messages = AsyncChatMessages(self)
+        self.feedback = AsyncFeedback(self)
+        self.leads = AsyncLeads(self)
+        self.upsert_history = AsyncUpsertHistory(self)
+        self.attachments = AsyncAttachments(self)
+        self.nodes = AsyncNodes(self)
+        self.marketplace = AsyncMarketplace(self)
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | SecretStr | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> AsyncFlowise:
+        """A client with some settings changed, sharing this one's connection pool.
+
+        Closing the derived client leaves the pool open; close the original.
+        """
+        config = self._derived_config(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            default_headers=default_headers,
+        )
+        return type(self)(http_client=self._http, _config=config)
+
+    async def ping(self, *, options: RequestOptions | None = None) -> str:
+        """``GET /ping``: ``"pong"`` when the server is up."""
+        return await self._request(
+            RequestSpec("GET", "ping", kind="text", accept="text/plain"), options, cast=str
+        )
+
+    async def version(self, *, options: RequestOptions | None = None) -> str:
+        """``GET /version``: the server's Flowise version, e.g. ``"3.1.4"``."""
+        body = await self._request(RequestSpec("GET", "version"), options)
+        if not isinstance(body, dict) or not isinstance(body.get("version"), str):
+            raise TypeError(f"unexpected /version body: {body!r}")
+        return str(body["version"])
+
+    @overload
+    async def _request(self, spec: RequestSpec, options: RequestOptions | None, cast: type[T]) -> T: ...
+    @overload
+    async def _request(self, spec: RequestSpec, options: RequestOptions | None, cast: Any = None) -> Any: ...
+    async def _request(self, spec: RequestSpec, options: RequestOptions | None, cast: Any = None) -> Any:
+        """Send ``spec`` and return its decoded body, validated as ``cast`` when given."""
+        response = await self._send(spec, options, stream=False)
+        body = parse_body(response, spec.kind)
+        return body if cast is None else validate_as(response, body, cast)
+
+    async def _send(
+        self, spec: RequestSpec, options: RequestOptions | None, *, stream: bool
+    ) -> httpx.Response:
+        """Send with retries. A streamed response is returned open; others fully read and closed."""
+        request = self._build_request(spec, options)
+        policy = self._retry_policy(options)
+        idempotent = spec.is_idempotent
+        retries = 0
+        while True:
+            logger.debug("request: %s %s (attempt %d)", request.method, request.url.path, retries + 1)
+            try:
+                response = await self._http.send(request, stream=True)
+                if response.is_success and stream:
+                    return response
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+            except httpx.TransportError as exc:
+                delay = policy.delay_for_exception(exc, retries_done=retries, idempotent=idempotent)
+                if delay is None:
+                    raise translate_transport_error(exc, request, streaming=stream) from exc
+                reason = type(exc).__name__
+            else:
+                if response.is_success:
+                    return response
+                delay = policy.delay_for_status(
+                    response.status_code, response.headers, retries_done=retries, idempotent=idempotent
+                )
+                if delay is None:
+                    raise make_status_error(response, hint=spec.hint)
+                reason = f"HTTP {response.status_code}"
+            retries += 1
+            logger.info(
+                "retrying %s %s in %.2fs (retry %d of %d, %s)",
+                request.method,
+                request.url.path,
+                delay,
+                retries,
+                policy.max_retries,
+                reason,
+            )
+            await asyncio.sleep(delay)
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless it was injected by the caller."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncFlowise:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,185 @@
+"""``AsyncPredictionStream``: a streamed prediction as an async iterator of typed events."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import httpx
+
+from .._core.events import decode_event
+from .._core.prediction import PredictionAccumulator, events_from_prediction
+from .._core.request import RequestSpec
+from .._core.response import parse_body, translate_transport_error, validate_as
+from .._core.sse import SSEDecoder
+from .._exceptions import APIConnectionError, APIError, APIResponseValidationError, StreamError
+from .._types import RequestOptions
+from ..types import stream_events as ev
+from ..types.predictions import Prediction
+
+if TYPE_CHECKING:
+    from ._client import AsyncFlowise
+
+__all__ = ["AsyncPredictionStream"]
+
+
+class AsyncPredictionStream:
+    """The events of one streamed prediction, in order; also an async context manager.
+
+    The request is sent when the stream is entered or first iterated. Iterate it for every event,
+    use :attr:`text_stream` for the answer text alone, or ``await`` :meth:`final` for the
+    aggregated :class:`Prediction` (the same as ``predictions.create`` returns). An ``error`` event
+    is yielded and then raises :class:`StreamError`; any failure keeps the text received so far in
+    the exception's ``partial_text`` and in :attr:`text`. Leaving the ``async with`` block, or
+    :meth:`aclose`, closes the connection.
+    """
+
+    def __init__(
+        self,
+        client: AsyncFlowise,
+        spec: RequestSpec,
+        options: RequestOptions | None,
+        *,
+        chatflow_id: str,
+        chat_id: str,
+        question: str | None,
+    ) -> None:
+        self._client = client
+        self._spec = spec
+        self._options = options
+        self.chatflow_id = chatflow_id
+        self.chat_id = chat_id
+        self._accumulator = PredictionAccumulator(chat_id=chat_id, question=question)
+        self._response: httpx.Response | None = None
+        self._iterator: AsyncIterator[ev.StreamEvent] | None = None
+        self._final: Prediction | None = None
+        self._done = False
+
+    @property
+    def text(self) -> str:
+        """The answer text received so far."""
+        return self._final.text if self._final is not None else self._accumulator.text
+
+    @property
+    def response(self) -> httpx.Response | None:
+        """The HTTP response once the stream is open."""
+        return self._response
+
+    async def _open(self) -> httpx.Response:
+        if self._response is None:
+            self._response = await self._client._send(self._spec, self._options, stream=True)
+        return self._response
+
+    async def _events(self) -> AsyncIterator[ev.StreamEvent]:
+        response = await self._open()
+        try:
+            if "text/event-stream" in response.headers.get("content-type", ""):
+                async for event in self._sse_events(response):
+                    yield event
+            else:
+                await response.aread()
+                prediction: Prediction = validate_as(response, parse_body(response, "json"), Prediction)
+                self._final = prediction
+                for event in events_from_prediction(prediction):
+                    yield event
+        finally:
+            self._done = True
+            await response.aclose()
+
+    async def _sse_events(self, response: httpx.Response) -> AsyncIterator[ev.StreamEvent]:
+        decoder = SSEDecoder()
+        accumulator = self._accumulator
+        ended = False
+        try:
+            async for chunk in response.aiter_bytes():
+                for data in decoder.feed(chunk):
+                    event = self._decode(data, response)
+                    accumulator.add(event)
+                    yield event
+                    if isinstance(event, ev.ErrorEvent):
+                        raise StreamError(
+                            event.data,
+                            request=response.request,
+                            chat_id=self.chat_id,
+                            partial_text=accumulator.text,
+                        )
+                    ended = ended or isinstance(event, ev.EndEvent)
+            for data in decoder.flush():
+                event = self._decode(data, response)
+                accumulator.add(event)
+                yield event
+                ended = ended or isinstance(event, ev.EndEvent)
+        except httpx.TransportError as exc:
+            raise translate_transport_error(
+                exc, response.request, streaming=True, partial_text=accumulator.text
+            ) from exc
+        if not ended:
+            raise APIConnectionError(
+                "The stream closed before Flowise sent its end event; the answer may be incomplete",
+                request=response.request,
+                partial_text=accumulator.text,
+            )
+
+    def _decode(self, data: str, response: httpx.Response) -> ev.StreamEvent:
+        try:
+            return decode_event(data)
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                f"Invalid event in the prediction stream: {exc}",
+                response=response,
+                body=data[:500],
+                partial_text=self._accumulator.text,
+            ) from None
+
+    def __aiter__(self) -> AsyncPredictionStream:
+        return self
+
+    async def __anext__(self) -> ev.StreamEvent:
+        if self._iterator is None:
+            self._iterator = self._events()
+        return await self._iterator.__anext__()
+
+    @property
+    async def text_stream(self) -> AsyncIterator[str]:
+        """Only the answer text, chunk by chunk."""
+        async for event in self:
+            if isinstance(event, ev.TokenEvent):
+                yield event.data
+
+    async def final(self) -> Prediction:
+        """Consume the rest of the stream and return the aggregated prediction."""
+        async for _ in self:
+            pass
+        return self._final if self._final is not None else self._accumulator.final()
+
+    async def abort(self) -> None:
+        """Ask Flowise to stop this run (``PUT /chatmessage/abort/{chatflow}/{chat}``), then close."""
+        try:
+            await self._client.chat_messages.abort(self.chatflow_id, self.chat_id)
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection; safe to call more than once."""
+        if self._iterator is not None and not self._done:
+            aclose = getattr(self._iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        if self._response is not None:
+            await self._response.aclose()
+
+    async def __aenter__(self) -> AsyncPredictionStream:
+        try:
+            await self._open()
+        except APIError:
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

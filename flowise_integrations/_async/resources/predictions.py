@@ -1,0 +1,114 @@
+"""``client.predictions``: run a chatflow or agentflow, whole or streamed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..._core.files import FileInput
+from ..._core.prediction import prediction_request
+from ..._types import RequestOptions
+from ...types.predictions import HistoryInput, Prediction, Upload
+from .._streaming import AsyncPredictionStream
+from ._base import AsyncResource
+
+__all__ = ["AsyncPredictions"]
+
+
+def _require_uuid(chatflow_id: str) -> None:
+    try:
+        uuid.UUID(chatflow_id)
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(
+            f"chatflow_id {chatflow_id!r} is not a UUID: Flowise would never answer this streaming request"
+        ) from None
+
+
+class AsyncPredictions(AsyncResource):
+    """``POST /prediction/{id}``. Not idempotent: every call runs the flow and stores messages."""
+
+    async def create(
+        self,
+        chatflow_id: str,
+        question: str | None = None,
+        *,
+        chat_id: str | None = None,
+        override_config: Mapping[str, Any] | None = None,
+        history: list[HistoryInput] | None = None,
+        uploads: Sequence[Upload | Mapping[str, Any]] | None = None,
+        files: Sequence[FileInput] | None = None,
+        form: Mapping[str, Any] | None = None,
+        human_input: Mapping[str, Any] | None = None,
+        action: Mapping[str, Any] | None = None,
+        lead_email: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> Prediction:
+        """Run the flow and wait for the whole answer.
+
+        ``history`` items are ``{"role": "user"|"assistant"|"userMessage"|"apiMessage", "content"}``.
+        ``uploads`` go in the JSON body (see :class:`Upload`); ``files`` make the request multipart
+        (for flows with a file loader), which Flowise parses more narrowly: no history, uploads, form
+        or human input alongside, and ``override_config`` values sent as form fields.
+        ``override_config["sessionId"]`` selects the memory session; other keys apply only to what
+        the chatflow's API config enables.
+        """
+        spec = prediction_request(
+            chatflow_id,
+            question=question,
+            streaming=False,
+            chat_id=chat_id,
+            override_config=override_config,
+            history=history,
+            uploads=uploads,
+            form=form,
+            human_input=human_input,
+            action=action,
+            lead_email=lead_email,
+            files=files,
+        )
+        return await self._client._request(spec, options, cast=Prediction)
+
+    def stream(
+        self,
+        chatflow_id: str,
+        question: str | None = None,
+        *,
+        chat_id: str | None = None,
+        override_config: Mapping[str, Any] | None = None,
+        history: list[HistoryInput] | None = None,
+        uploads: Sequence[Upload | Mapping[str, Any]] | None = None,
+        files: Sequence[FileInput] | None = None,
+        form: Mapping[str, Any] | None = None,
+        human_input: Mapping[str, Any] | None = None,
+        action: Mapping[str, Any] | None = None,
+        lead_email: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncPredictionStream:
+        """Run the flow and stream its events; use as ``async with client.predictions.stream(...) as s``.
+
+        Takes the same arguments as :meth:`create`. When no ``chat_id`` is given one is generated
+        (the session id if ``override_config`` names one) so the run can be aborted with
+        ``stream.abort()``. A flow Flowise cannot stream still yields ``token``, ``metadata`` and
+        ``end`` events. The read timeout applies per chunk (default 60 s).
+        """
+        _require_uuid(chatflow_id)
+        session_id = (override_config or {}).get("sessionId")
+        chat_id = chat_id or (session_id if isinstance(session_id, str) and session_id else str(uuid.uuid4()))
+        spec = prediction_request(
+            chatflow_id,
+            question=question,
+            streaming=True,
+            chat_id=chat_id,
+            override_config=override_config,
+            history=history,
+            uploads=uploads,
+            form=form,
+            human_input=human_input,
+            action=action,
+            lead_email=lead_email,
+            files=files,
+        )
+        return AsyncPredictionStream(
+            self._client, spec, options, chatflow_id=chatflow_id, chat_id=chat_id, question=question
+        )

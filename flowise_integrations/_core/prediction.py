@@ -1,0 +1,220 @@
+"""Prediction bodies and stream aggregation, shared by ``create`` and ``stream`` on both clients.
+
+:func:`prediction_request` validates arguments and builds the request (JSON, or multipart when
+files are attached). :class:`PredictionAccumulator` folds stream events into the same
+:class:`~flowise_integrations.types.Prediction` that ``create`` returns, and
+:func:`events_from_prediction` turns a JSON answer (a flow Flowise cannot stream) into the events a
+stream would have carried, so callers never branch on the flow type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .._constants import PREDICTION_TIMEOUT, STREAM_TIMEOUT
+from ..types import stream_events as ev
+from ..types.predictions import (
+    HistoryInput,
+    Prediction,
+    PredictionMetadata,
+    Upload,
+    UsageMetadata,
+    history_to_wire,
+)
+from .files import FileInput, to_file_part
+from .request import RequestSpec, path
+
+__all__ = ["PredictionAccumulator", "events_from_prediction", "prediction_request"]
+
+_HUMAN_INPUT_TYPES = ("proceed", "reject")
+
+
+def _check_str(name: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+
+
+def _check_mapping(name: str, value: object) -> None:
+    if value is not None and not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping, got {type(value).__name__}")
+
+
+def _uploads_to_wire(uploads: Sequence[Upload | Mapping[str, Any]]) -> list[dict[str, Any]]:
+    if isinstance(uploads, (str, bytes)) or not isinstance(uploads, Sequence):
+        raise TypeError("uploads must be a list of Upload objects or dicts")
+    return [Upload.model_validate(item).to_wire() for item in uploads]
+
+
+def _form_field(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise TypeError(
+        f"with files attached, override_config values are sent as form fields and must be "
+        f"strings, numbers or booleans; got {type(value).__name__}"
+    )
+
+
+def prediction_request(
+    chatflow_id: str,
+    *,
+    question: str | None,
+    streaming: bool,
+    chat_id: str | None,
+    override_config: Mapping[str, Any] | None,
+    history: list[HistoryInput] | None,
+    uploads: Sequence[Upload | Mapping[str, Any]] | None,
+    form: Mapping[str, Any] | None,
+    human_input: Mapping[str, Any] | None,
+    action: Mapping[str, Any] | None,
+    lead_email: str | None,
+    files: Sequence[FileInput] | None,
+) -> RequestSpec:
+    """The request for ``POST /prediction/{chatflow_id}``; bad arguments raise before any I/O."""
+    route = path("prediction/{id}", id=chatflow_id)
+    for name, value in (("question", question), ("chat_id", chat_id), ("lead_email", lead_email)):
+        _check_str(name, value)
+    mappings: tuple[tuple[str, Mapping[str, Any] | None], ...] = (
+        ("override_config", override_config),
+        ("form", form),
+        ("human_input", human_input),
+        ("action", action),
+    )
+    for name, mapping in mappings:
+        _check_mapping(name, mapping)
+    if question and form:
+        raise ValueError("question and form cannot be given together (Flowise refuses it)")
+    if human_input is not None and human_input.get("type") not in _HUMAN_INPUT_TYPES:
+        raise ValueError('human_input["type"] must be "proceed" or "reject"')
+    session_id = (override_config or {}).get("sessionId")
+    if session_id is not None and not isinstance(session_id, str):
+        raise TypeError('override_config["sessionId"] must be a string')
+    timeout = STREAM_TIMEOUT if streaming else PREDICTION_TIMEOUT
+    accept = "text/event-stream, application/json" if streaming else "application/json"
+
+    if files:
+        if history or uploads or form or human_input or action:
+            raise ValueError(
+                "with files attached the request is multipart, where Flowise does not parse history, "
+                "uploads, form, human_input or action; send those without files"
+            )
+        data = {key: _form_field(value) for key, value in (override_config or {}).items()}
+        data.update(
+            {
+                k: v
+                for k, v in (("question", question), ("chatId", chat_id), ("leadEmail", lead_email))
+                if v is not None
+            }
+        )
+        if streaming:
+            data["streaming"] = "true"
+        parts = [to_file_part(item) for item in files]
+        return RequestSpec(
+            "POST", route, data=data, files=parts, idempotent=False, default_timeout=timeout, accept=accept
+        )
+
+    body: dict[str, Any] = {}
+    if question is not None:
+        body["question"] = question
+    if streaming:
+        body["streaming"] = True
+    optional: tuple[tuple[str, Any], ...] = (
+        ("chatId", chat_id),
+        ("overrideConfig", dict(override_config) if override_config is not None else None),
+        ("history", history_to_wire(history) if history is not None else None),
+        ("uploads", _uploads_to_wire(uploads) if uploads is not None else None),
+        ("form", dict(form) if form is not None else None),
+        ("humanInput", dict(human_input) if human_input is not None else None),
+        ("action", dict(action) if action is not None else None),
+        ("leadEmail", lead_email),
+    )
+    body.update({key: value for key, value in optional if value is not None})
+    return RequestSpec("POST", route, json=body, idempotent=False, default_timeout=timeout, accept=accept)
+
+
+class PredictionAccumulator:
+    """Folds stream events into a :class:`Prediction`, keeping the text received so far.
+
+    The final text is the concatenation of ``token`` events (``start`` repeats the first token and
+    is ignored). When a stream carried no token at all, the output of the last agentflow node is
+    used, as Flowise's own UI does.
+    """
+
+    def __init__(self, *, chat_id: str | None, question: str | None) -> None:
+        self._tokens: list[str] = []
+        self._fields: dict[str, Any] = {"chatId": chat_id, "question": question}
+        self._metadata: PredictionMetadata | None = None
+        self._usage: UsageMetadata | None = None
+        self.error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self._tokens)
+
+    def add(self, event: ev.StreamEvent) -> None:
+        if isinstance(event, ev.TokenEvent):
+            self._tokens.append(event.data)
+        elif isinstance(event, ev.MetadataEvent):
+            self._metadata = event.data
+        elif isinstance(event, ev.UsageMetadataEvent):
+            self._usage = event.data
+        elif isinstance(event, ev.ErrorEvent):
+            self.error = event.data
+        elif isinstance(event, ev.SourceDocumentsEvent):
+            self._fields["sourceDocuments"] = event.data
+        elif isinstance(event, ev.UsedToolsEvent):
+            self._fields["usedTools"] = event.data
+        elif isinstance(event, ev.AgentReasoningEvent):
+            self._fields["agentReasoning"] = event.data
+        elif isinstance(event, ev.ArtifactsEvent):
+            self._fields["artifacts"] = event.data
+        elif isinstance(event, ev.FileAnnotationsEvent):
+            self._fields["fileAnnotations"] = event.data
+        elif isinstance(event, ev.AgentFlowExecutedDataEvent):
+            self._fields["agentFlowExecutedData"] = event.data
+        elif isinstance(event, ev.ActionEvent):
+            self._fields["action"] = event.data
+
+    def final(self) -> Prediction:
+        """The aggregated prediction; identical in shape to a non-streaming ``create``."""
+        fields = dict(self._fields)
+        if self._metadata is not None:
+            fields.update(self._metadata.model_dump(by_alias=True, exclude_unset=True))
+        text = self.text
+        if not self._tokens:
+            executed = fields.get("agentFlowExecutedData") or []
+            if executed:
+                content = executed[-1].output.get("content")
+                text = content if isinstance(content, str) else ""
+        fields["text"] = text
+        if self._usage is not None:
+            fields["usage"] = self._usage
+        return Prediction.model_validate(fields)
+
+
+def events_from_prediction(prediction: Prediction) -> Iterable[ev.StreamEvent]:
+    """The events a stream would have carried for ``prediction`` (token, extras, metadata, end)."""
+    if prediction.text:
+        yield ev.TokenEvent(prediction.text)
+    if prediction.source_documents:
+        yield ev.SourceDocumentsEvent(prediction.source_documents)
+    if prediction.used_tools:
+        yield ev.UsedToolsEvent(prediction.used_tools)
+    if prediction.agent_reasoning:
+        yield ev.AgentReasoningEvent(prediction.agent_reasoning)
+    if prediction.artifacts:
+        yield ev.ArtifactsEvent(prediction.artifacts)
+    if prediction.file_annotations:
+        yield ev.FileAnnotationsEvent(prediction.file_annotations)
+    if prediction.agent_flow_executed_data:
+        yield ev.AgentFlowExecutedDataEvent(prediction.agent_flow_executed_data)
+    if prediction.action is not None:
+        yield ev.ActionEvent(prediction.action)
+    fields = prediction.model_dump(
+        by_alias=True, exclude_unset=True, include=set(PredictionMetadata.model_fields)
+    )
+    metadata = PredictionMetadata.model_validate(fields)
+    yield ev.MetadataEvent(metadata)
+    yield ev.EndEvent("[DONE]")

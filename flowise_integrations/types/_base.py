@@ -1,0 +1,58 @@
+"""The base model and field types shared by every resource model.
+
+Models use snake_case attributes and camelCase on the wire, keep unknown fields (Flowise adds
+fields between versions), and decode the columns Flowise stores as JSON strings.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic.alias_generators import to_camel
+
+__all__ = ["FlowiseModel", "JsonString", "decode_json_string", "encode_json_string"]
+
+_T = TypeVar("_T")
+
+
+class FlowiseModel(BaseModel):
+    """Base of every response model: camelCase aliases, unknown fields kept as extras."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        arbitrary_types_allowed=False,
+        protected_namespaces=(),
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body Flowise expects: camelCase keys, JSON-string columns re-encoded."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def decode_json_string(value: Any) -> Any:
+    """Parse a JSON-string column; non-strings and strings that are not JSON pass through."""
+    if isinstance(value, str) and value.strip()[:1] in ("{", "[", '"'):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def encode_json_string(value: Any) -> Any:
+    """Serialise a decoded column back to the JSON string Flowise stores."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+JsonString = Annotated[
+    _T,
+    BeforeValidator(decode_json_string),
+    PlainSerializer(encode_json_string, when_used="json"),
+]
+"""A field Flowise stores as a JSON string: decoded on read, re-encoded in ``mode="json"`` dumps."""
