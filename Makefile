@@ -1,0 +1,45 @@
+# One entry point for everything: `make test` installs what it needs (virtualenv, Python
+# dependencies, and through flowise_integrations.testing a local Flowise and Chroma) and runs
+# every check and test suite.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install lint typecheck generate check-generated unit integration test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,all]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+generate: install
+	$(BIN)/python scripts/unasync.py
+
+check-generated: install
+	$(BIN)/python scripts/unasync.py --check
+
+lint: install
+	$(BIN)/ruff check flowise_integrations tests scripts
+	$(BIN)/ruff format --check flowise_integrations tests scripts
+
+typecheck: install
+	$(BIN)/mypy flowise_integrations
+
+unit: install
+	$(BIN)/pytest tests --ignore=tests/integration -q
+
+integration: install
+	$(BIN)/pytest tests/integration -q
+
+test: check-generated lint typecheck
+	$(BIN)/pytest tests -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
