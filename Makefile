@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lint typecheck generate check-generated unit integration test clean
+.PHONY: install flowise lint typecheck generate check-generated unit integration test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,14 @@ typecheck: install
 unit: install
 	$(BIN)/pytest tests --ignore=tests/integration -q
 
-integration: install
+integration: flowise
 	$(BIN)/pytest tests/integration -q
 
-test: check-generated lint typecheck
+# Node 24 and Flowise go into the user cache once (minutes when cold, instant after).
+flowise: install
+	$(BIN)/python -m flowise_integrations.testing install
+
+test: check-generated lint typecheck flowise
 	$(BIN)/pytest tests -q
 
 clean:

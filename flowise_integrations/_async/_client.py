@@ -16,7 +16,7 @@ from .._constants import DEFAULT_CONNECTION_LIMITS
 from .._core.request import RequestSpec
 from .._core.response import make_status_error, parse_body, translate_transport_error, validate_as
 from .._core.retry import RetryPolicy
-from .._logging import logger
+from .._logging import logger, redact
 from .._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
 from .resources import (
     AsyncApiKeys,
@@ -164,7 +164,7 @@ class AsyncFlowise(BaseClient):
         idempotent = spec.is_idempotent
         retries = 0
         while True:
-            logger.debug("request: %s %s (attempt %d)", request.method, request.url.path, retries + 1)
+            logger.debug("request: %s %s (attempt %d)", request.method, redact(request.url.path), retries + 1)
             try:
                 response = await self._http.send(request, stream=True)
                 if response.is_success and stream:
@@ -191,7 +191,7 @@ class AsyncFlowise(BaseClient):
             logger.info(
                 "retrying %s %s in %.2fs (retry %d of %d, %s)",
                 request.method,
-                request.url.path,
+                redact(request.url.path),
                 delay,
                 retries,
                 policy.max_retries,

@@ -29,6 +29,7 @@ from .._exceptions import (
     PreconditionFailedError,
     RateLimitError,
 )
+from .._logging import redact
 from .retry import parse_retry_after
 
 __all__ = [
@@ -61,6 +62,11 @@ _WRAPPED_REFINEMENTS: tuple[tuple[re.Pattern[str], type[APIStatusError]], ...] =
 _WRAPPED = re.compile(r"^Error:\s*(?P<operation>[\w$]+(?:\.[\w$]+)+)\s+-\s+(?P<detail>.*)$", re.DOTALL)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _where(request: httpx.Request) -> str:
+    """``METHOD /path`` for messages, with any API key in the path masked."""
+    return f"{request.method} {redact(request.url.path)}"
 
 
 def _is_html(response: httpx.Response) -> bool:
@@ -156,8 +162,7 @@ def parse_body(response: httpx.Response, kind: ResponseKind) -> Any:
         return json.loads(response.content)
     except ValueError as exc:
         raise APIResponseValidationError(
-            f"Flowise returned a body that is not valid JSON for {response.request.method} "
-            f"{response.request.url.path}: {exc}",
+            f"Flowise returned a body that is not valid JSON for {_where(response.request)}: {exc}",
             response=response,
             body=response.text[:_MAX_MESSAGE],
         ) from None
@@ -165,7 +170,7 @@ def parse_body(response: httpx.Response, kind: ResponseKind) -> Any:
 
 def _html_instead(response: httpx.Response) -> APIResponseValidationError:
     return APIResponseValidationError(
-        f"Expected JSON from {response.request.method} {response.request.url.path} but got an HTML "
+        f"Expected JSON from {_where(response.request)} but got an HTML "
         f"page (status {response.status_code}). Flowise serves its web UI for unknown routes: check "
         "that base_url points at the Flowise server and that this server version has the route.",
         response=response,
@@ -184,7 +189,7 @@ def validate_as(response: httpx.Response, body: Any, type_: Any) -> Any:
         return _adapter(type_).validate_python(body)
     except ValidationError as exc:
         raise APIResponseValidationError(
-            f"Unexpected response shape from {response.request.method} {response.request.url.path}: "
+            f"Unexpected response shape from {_where(response.request)}: "
             f"{exc.error_count()} validation error(s): {exc.errors(include_url=False)[:3]}",
             response=response,
             body=body,
@@ -197,7 +202,7 @@ def translate_transport_error(
     """The package's exception for an httpx transport failure."""
     if isinstance(exc, httpx.TimeoutException):
         phase = _TIMEOUT_PHASES.get(type(exc), "read")
-        message = f"Request timed out ({phase}) on {request.method} {request.url.path}"
+        message = f"Request timed out ({phase}) on {_where(request)}"
         if streaming and phase == "read":
             message += (
                 ". Flowise never answers a streaming prediction that fails before the stream opens "
@@ -206,7 +211,7 @@ def translate_transport_error(
             )
         return APITimeoutError(message, request=request, phase=phase, partial_text=partial_text)
     return APIConnectionError(
-        f"Connection error on {request.method} {request.url.path}: {type(exc).__name__}: {exc}",
+        f"Connection error on {_where(request)}: {type(exc).__name__}: {exc}",
         request=request,
         partial_text=partial_text,
     )

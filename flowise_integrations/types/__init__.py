@@ -1,5 +1,22 @@
 """Pydantic models for Flowise requests and responses, and the typed stream events."""
 
+from .api_keys import (
+    ApiKey,
+    ApiKeyChatflow,
+)
+from .assistants import (
+    Assistant,
+    AssistantDocumentStore,
+    AssistantType,
+)
+from .attachments import (
+    Attachment,
+)
+from .chat_messages import (
+    ChatMessage,
+    ChatType,
+    MessageRole,
+)
 from .chatflows import (
     Chatflow,
     ChatflowType,
@@ -8,6 +25,57 @@ from .chatflows import (
     ScheduleStatus,
     StreamingStatus,
     UploadConfig,
+)
+from .credentials import (
+    URL_PASSWORD_MASK,
+    Credential,
+    CredentialComponent,
+    CredentialData,
+    CredentialDetail,
+    is_redacted,
+)
+from .datasets import (
+    Dataset,
+    DatasetDetail,
+    DatasetRow,
+)
+from .document_stores import (
+    Chunk,
+    ChunkPage,
+    ComponentConfig,
+    ComponentInput,
+    DocumentStore,
+    DocumentStoreDeleteResult,
+    DocumentStoreLoader,
+    DocumentStoreUsage,
+    IndexingResult,
+    LoaderFile,
+    PreviewResult,
+    QueryDocument,
+    QueryResult,
+    ToolDescription,
+)
+from .executions import (
+    Execution,
+    ExecutionDeleteResult,
+    ExecutionState,
+)
+from .feedback import (
+    ChatMessageFeedback,
+    FeedbackRating,
+)
+from .leads import (
+    Lead,
+)
+from .marketplace import (
+    CustomTemplate,
+    MarketplaceTemplate,
+)
+from .nodes import (
+    Node,
+    NodeOption,
+    NodeOutput,
+    NodeParam,
 )
 from .predictions import (
     Action,
@@ -21,6 +89,9 @@ from .predictions import (
     UploadType,
     UsageMetadata,
     UsedTool,
+)
+from .stats import (
+    ChatflowStats,
 )
 from .stream_events import (
     AbortEvent,
@@ -51,8 +122,23 @@ from .stream_events import (
     UsageMetadataEvent,
     UsedToolsEvent,
 )
+from .tools import (
+    Tool,
+    ToolProperty,
+    ToolPropertyType,
+)
+from .upsert_history import (
+    UpsertFlowNode,
+    UpsertFlowParam,
+    UpsertRecord,
+)
+from .variables import (
+    Variable,
+    VariableType,
+)
 
 __all__ = [
+    "URL_PASSWORD_MASK",
     "AbortEvent",
     "Action",
     "ActionEvent",
@@ -61,22 +147,64 @@ __all__ = [
     "AgentReasoning",
     "AgentReasoningEvent",
     "AgentTraceEvent",
+    "ApiKey",
+    "ApiKeyChatflow",
     "ArtifactsEvent",
+    "Assistant",
+    "AssistantDocumentStore",
+    "AssistantType",
+    "Attachment",
     "CalledToolsEvent",
+    "ChatMessage",
+    "ChatMessageFeedback",
+    "ChatType",
     "Chatflow",
+    "ChatflowStats",
     "ChatflowType",
+    "Chunk",
+    "ChunkPage",
+    "ComponentConfig",
+    "ComponentInput",
+    "Credential",
+    "CredentialComponent",
+    "CredentialData",
+    "CredentialDetail",
+    "CustomTemplate",
+    "Dataset",
+    "DatasetDetail",
+    "DatasetRow",
     "DeleteResult",
+    "DocumentStore",
+    "DocumentStoreDeleteResult",
+    "DocumentStoreLoader",
+    "DocumentStoreUsage",
     "EndEvent",
     "ErrorEvent",
     "ExecutedNode",
+    "Execution",
+    "ExecutionDeleteResult",
+    "ExecutionState",
+    "FeedbackRating",
     "FileAnnotationsEvent",
     "FlowConfigParam",
     "HistoryMessage",
+    "IndexingResult",
+    "Lead",
+    "LoaderFile",
+    "MarketplaceTemplate",
+    "MessageRole",
     "MetadataEvent",
     "NextAgentEvent",
     "NextAgentFlowEvent",
+    "Node",
+    "NodeOption",
+    "NodeOutput",
+    "NodeParam",
     "Prediction",
     "PredictionMetadata",
+    "PreviewResult",
+    "QueryDocument",
+    "QueryResult",
     "ScheduleStatus",
     "SourceDocument",
     "SourceDocumentsEvent",
@@ -85,7 +213,11 @@ __all__ = [
     "StreamingStatus",
     "ThinkingEvent",
     "TokenEvent",
+    "Tool",
+    "ToolDescription",
     "ToolEvent",
+    "ToolProperty",
+    "ToolPropertyType",
     "TtsAbortEvent",
     "TtsDataEvent",
     "TtsEndEvent",
@@ -94,8 +226,14 @@ __all__ = [
     "Upload",
     "UploadConfig",
     "UploadType",
+    "UpsertFlowNode",
+    "UpsertFlowParam",
+    "UpsertRecord",
     "UsageMetadata",
     "UsageMetadataEvent",
     "UsedTool",
     "UsedToolsEvent",
+    "Variable",
+    "VariableType",
+    "is_redacted",
 ]

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
+from pydantic_core import to_jsonable_python
 
 __all__ = ["FlowiseModel", "JsonString", "decode_json_string", "encode_json_string"]
 
@@ -47,7 +48,8 @@ def encode_json_string(value: Any) -> Any:
     """Serialise a decoded column back to the JSON string Flowise stores."""
     if value is None or isinstance(value, str):
         return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    plain = to_jsonable_python(value, by_alias=True, exclude_none=True)
+    return json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
 
 
 JsonString = Annotated[

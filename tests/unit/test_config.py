@@ -17,8 +17,12 @@ SECRET = "sk-very-secret-value-123"
 
 def resolve(environ: dict[str, str], **kwargs: object) -> object:
     args: dict[str, object] = {
-        "base_url": None, "api_key": None, "timeout": NOT_GIVEN, "max_retries": NOT_GIVEN,
-        "retry": None, "default_headers": None,
+        "base_url": None,
+        "api_key": None,
+        "timeout": NOT_GIVEN,
+        "max_retries": NOT_GIVEN,
+        "retry": None,
+        "default_headers": None,
     }
     args.update(kwargs)
     return resolve_config(environ=environ, **args)  # type: ignore[arg-type]
@@ -97,11 +101,20 @@ def test_secret_never_in_repr_pickle_or_errors(caplog: pytest.LogCaptureFixture)
         return httpx.Response(404, json={"message": "Chatflow x not found in the database!"})
 
     caplog.set_level(logging.DEBUG)
-    client = Flowise("http://h", api_key=SECRET, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Flowise(
+        "http://h", api_key=SECRET, http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
     async_client = AsyncFlowise("http://h", api_key=SECRET)
     with pytest.raises(NotFoundError) as info:
         client.chatflows.get("x")
-    texts = [repr(client), str(client), repr(async_client), repr(client._config), str(info.value), repr(info.value)]
+    texts = [
+        repr(client),
+        str(client),
+        repr(async_client),
+        repr(client._config),
+        str(info.value),
+        repr(info.value),
+    ]
     texts += [record.getMessage() for record in caplog.records]
     assert all(SECRET not in text for text in texts)
     with pytest.raises(TypeError, match="cannot be pickled"):
@@ -115,8 +128,12 @@ def test_per_call_api_key_and_headers() -> None:
         seen.append(request)
         return httpx.Response(200, json={"version": "3.1.4"})
 
-    client = Flowise("http://h", api_key="main", http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-                     default_headers={"X-Team": "a"})
+    client = Flowise(
+        "http://h",
+        api_key="main",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        default_headers={"X-Team": "a"},
+    )
     client.version(options={"api_key": "flow-key", "headers": {"X-Trace": "1"}})
     assert seen[0].headers["authorization"] == "Bearer flow-key"
     assert seen[0].headers["x-team"] == "a"

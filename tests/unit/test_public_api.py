@@ -69,4 +69,6 @@ def test_sync_and_async_clients_have_the_same_surface() -> None:
             assert list(other.parameters) == list(signature.parameters), f"{type(sync_obj).__name__}.{name}"
             async_member = getattr(type(async_obj), name)
             if inspect.iscoroutinefunction(async_member):
-                assert not inspect.iscoroutinefunction(getattr(type(sync_obj), name.replace("aclose", "close")))
+                assert not inspect.iscoroutinefunction(
+                    getattr(type(sync_obj), name.replace("aclose", "close"))
+                )

@@ -32,8 +32,9 @@ class AsyncResource:
         page: int,
         limit: int,
         options: RequestOptions | None,
+        hint: str | None = None,
     ) -> Page[T]:
-        spec = RequestSpec("GET", route, params={**(params or {}), "page": page, "limit": limit})
+        spec = RequestSpec("GET", route, params={**(params or {}), "page": page, "limit": limit}, hint=hint)
         body = await self._client._request(spec, options, cast=list_body_type(item_type))
         return to_page(body, page=page, limit=limit)
 
@@ -46,11 +47,14 @@ class AsyncResource:
         page: int | None = None,
         limit: int | None = None,
         options: RequestOptions | None = None,
+        hint: str | None = None,
     ) -> list[T] | Page[T]:
         """A plain list, or one :class:`Page` when ``page`` and ``limit`` are both given."""
         if check_page_args(page, limit) and page is not None and limit is not None:
-            return await self._page(route, item_type, params=params, page=page, limit=limit, options=options)
-        spec = RequestSpec("GET", route, params=params)
+            return await self._page(
+                route, item_type, params=params, page=page, limit=limit, options=options, hint=hint
+            )
+        spec = RequestSpec("GET", route, params=params, hint=hint)
         body = await self._client._request(spec, options, cast=list_body_type(item_type))
         return to_list(body)
 
@@ -62,13 +66,14 @@ class AsyncResource:
         params: Mapping[str, Any] | None,
         page_size: int,
         options: RequestOptions | None,
+        hint: str | None = None,
     ) -> AsyncIterator[T]:
         """Every item, fetching ``page_size`` at a time until a short page."""
         check_page_args(1, page_size)
         page = 1
         while True:
             result = await self._page(
-                route, item_type, params=params, page=page, limit=page_size, options=options
+                route, item_type, params=params, page=page, limit=page_size, options=options, hint=hint
             )
             for item in result.items:
                 yield item

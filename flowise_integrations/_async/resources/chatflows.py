@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime, timezone
 from typing import Any, overload
 
 from ..._core.pagination import Page
 from ..._core.request import RequestSpec, path
+from ..._exceptions import NotFoundError
 from ..._types import RequestOptions
 from ...types._base import encode_json_string
 from ...types.chatflows import (
@@ -32,6 +34,21 @@ _JSON_STRING_FIELDS = (
     "textToSpeech",
     "followUpPrompts",
 )
+
+
+def _js_iso(value: datetime | str) -> str:
+    """A timestamp as JavaScript's ``Date.toISOString()`` spells it (UTC, milliseconds, ``Z``).
+
+    Flowise compares ``has-changed`` timestamps as strings against that spelling, so
+    ``datetime.isoformat()`` (``+00:00``, no milliseconds) would always count as changed.
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, datetime):
+        raise TypeError(f"last_updated must be a datetime or a string, got {type(value).__name__}")
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 def _chatflow_body(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -172,17 +189,29 @@ class AsyncChatflows(AsyncResource):
         self, api_key: str, *, key_only: bool = False, options: RequestOptions | None = None
     ) -> builtins.list[Chatflow]:
         """``GET /chatflows/apikey/{key}``: flows bound to ``api_key`` (plus its workspace's unbound
-        flows unless ``key_only``)."""
+        flows unless ``key_only``); an empty list when there are none. An unknown key is a 401."""
         spec = RequestSpec(
             "GET", path("chatflows/apikey/{key}", key=api_key), params={"keyonly": True if key_only else None}
         )
-        return await self._client._request(spec, options, cast=builtins.list[Chatflow])
+        try:
+            return await self._client._request(spec, options, cast=builtins.list[Chatflow])
+        except NotFoundError as exc:
+            # Flowise reports an empty result as a wrapped 500 "Chatflow not found in the database!".
+            if exc.operation == "chatflowsService.getChatflowByApiKey":
+                return []
+            raise
 
     async def has_changed(
-        self, chatflow_id: str, last_updated: str, *, options: RequestOptions | None = None
+        self, chatflow_id: str, last_updated: datetime | str, *, options: RequestOptions | None = None
     ) -> bool:
-        """``GET /chatflows/has-changed/{id}/{lastUpdatedDateTime}`` (an ISO timestamp)."""
-        spec = RequestSpec("GET", path("chatflows/has-changed/{id}/{ts}", id=chatflow_id, ts=last_updated))
+        """``GET /chatflows/has-changed/{id}/{lastUpdatedDateTime}``: whether the flow was updated
+        since ``last_updated`` (e.g. a fetched flow's ``updated_date``).
+
+        Flowise compares the exact ``toISOString()`` text (``2026-01-01T00:00:00.000Z``); a
+        ``datetime`` is spelled that way for you, a string is sent as it is.
+        """
+        ts = _js_iso(last_updated)
+        spec = RequestSpec("GET", path("chatflows/has-changed/{id}/{ts}", id=chatflow_id, ts=ts))
         body = await self._client._request(spec, options)
         return bool(body.get("hasChanged")) if isinstance(body, dict) else bool(body)
 

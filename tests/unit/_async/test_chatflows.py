@@ -104,3 +104,31 @@ async def test_get_errors_keep_real_codes(client: AsyncFlowise, server: MockFlow
         await client.chatflows.get(missing)
     assert info.value.status_code == 404
     assert not info.value.wrapped
+
+
+async def test_has_changed_spells_datetimes_like_to_iso_string(
+    client: AsyncFlowise, server: MockFlowise
+) -> None:
+    flow = Chatflow.model_validate({**FLOW, "updatedDate": "2026-01-01T10:20:30.045Z"})
+    assert flow.updated_date is not None
+    server.json(
+        "GET", f"chatflows/has-changed/{FLOW['id']}/2026-01-01T10%3A20%3A30.045Z", {"hasChanged": False}
+    )
+    assert await client.chatflows.has_changed(FLOW["id"], flow.updated_date) is False
+    server.json("GET", f"chatflows/has-changed/{FLOW['id']}/2025-12-31", {"hasChanged": True})
+    assert await client.chatflows.has_changed(FLOW["id"], "2025-12-31") is True
+
+
+async def test_list_by_api_key_without_flows_is_empty(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.json(
+        "GET",
+        "chatflows/apikey/fl-key",
+        {
+            "statusCode": 500,
+            "success": False,
+            "message": "Error: chatflowsService.getChatflowByApiKey - Chatflow not found in the database!",
+        },
+        500,
+    )
+    assert await client.chatflows.list_by_api_key("fl-key", key_only=True) == []
+    assert server.last.url.params["keyonly"] == "true"

@@ -37,14 +37,18 @@ def make_client(server: MockFlowise, **kwargs: object) -> AsyncFlowise:
 
 
 async def test_ping_and_version(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("GET", "ping", httpx.Response(200, text="pong", headers={"content-type": "text/html; charset=utf-8"}))
+    server.add(
+        "GET", "ping", httpx.Response(200, text="pong", headers={"content-type": "text/html; charset=utf-8"})
+    )
     server.json("GET", "version", {"version": "3.1.4"})
     assert await client.ping() == "pong"
     assert await client.version() == "3.1.4"
 
 
 async def test_gateway_errors_are_retried_with_backoff(server: MockFlowise, delays: list[float]) -> None:
-    server.add("GET", "version", httpx.Response(503), httpx.Response(502), httpx.Response(200, json={"version": "1"}))
+    server.add(
+        "GET", "version", httpx.Response(503), httpx.Response(502), httpx.Response(200, json={"version": "1"})
+    )
     client = make_client(server, retry=RetryPolicy(max_retries=2, jitter=0.0))
     assert await client.version() == "1"
     assert delays == [0.5, 1.0]
@@ -62,7 +66,8 @@ async def test_gives_up_after_max_retries(server: MockFlowise, delays: list[floa
 
 async def test_retry_after_is_used(server: MockFlowise, delays: list[float]) -> None:
     server.add(
-        "GET", "version",
+        "GET",
+        "version",
         httpx.Response(503, headers={"retry-after": "2"}),
         httpx.Response(200, json={"version": "1"}),
     )
@@ -78,7 +83,9 @@ async def test_500_is_never_retried(server: MockFlowise, delays: list[float]) ->
     assert delays == []
 
 
-async def test_predictions_are_not_retried_on_gateway_errors(server: MockFlowise, delays: list[float]) -> None:
+async def test_predictions_are_not_retried_on_gateway_errors(
+    server: MockFlowise, delays: list[float]
+) -> None:
     flow = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
     server.add("POST", f"prediction/{flow}", httpx.Response(502))
     with pytest.raises(InternalServerError):
@@ -89,7 +96,8 @@ async def test_predictions_are_not_retried_on_gateway_errors(server: MockFlowise
 async def test_429_long_retry_after_raises_at_once(server: MockFlowise, delays: list[float]) -> None:
     flow = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
     server.add(
-        "POST", f"prediction/{flow}",
+        "POST",
+        f"prediction/{flow}",
         httpx.Response(429, text="slow down", headers={"retry-after": "60", "content-type": "text/html"}),
     )
     with pytest.raises(RateLimitError) as info:
@@ -99,10 +107,13 @@ async def test_429_long_retry_after_raises_at_once(server: MockFlowise, delays: 
     assert len(server.calls) == 1
 
 
-async def test_429_short_retry_after_is_retried_even_for_predictions(server: MockFlowise, delays: list[float]) -> None:
+async def test_429_short_retry_after_is_retried_even_for_predictions(
+    server: MockFlowise, delays: list[float]
+) -> None:
     flow = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
     server.add(
-        "POST", f"prediction/{flow}",
+        "POST",
+        f"prediction/{flow}",
         httpx.Response(429, text="slow down", headers={"retry-after": "1"}),
         httpx.Response(200, json={"text": "ok"}),
     )
@@ -142,9 +153,16 @@ async def test_read_timeout_on_post_is_not_retried(delays: list[float]) -> None:
     assert attempts == 1
 
 
-async def test_unknown_route_html_200_is_a_validation_error(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("GET", "version", httpx.Response(200, text="<!DOCTYPE html><html></html>",
-                                                headers={"content-type": "text/html; charset=utf-8"}))
+async def test_unknown_route_html_200_is_a_validation_error(
+    client: AsyncFlowise, server: MockFlowise
+) -> None:
+    server.add(
+        "GET",
+        "version",
+        httpx.Response(
+            200, text="<!DOCTYPE html><html></html>", headers={"content-type": "text/html; charset=utf-8"}
+        ),
+    )
     with pytest.raises(APIResponseValidationError, match="base_url"):
         await client.version()
 

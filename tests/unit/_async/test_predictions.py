@@ -39,29 +39,54 @@ CHAIN = (
     {"event": "token", "data": "FAKE:"},
     {"event": "token", "data": " stream"},
     {"event": "token", "data": " chain"},
-    {"event": "metadata", "data": {"chatId": "c1", "chatMessageId": "m1", "question": "stream chain",
-                                   "sessionId": "c1", "memoryType": "Buffer Memory"}},
+    {
+        "event": "metadata",
+        "data": {
+            "chatId": "c1",
+            "chatMessageId": "m1",
+            "question": "stream chain",
+            "sessionId": "c1",
+            "memoryType": "Buffer Memory",
+        },
+    },
     {"event": "end", "data": "[DONE]"},
 )
 
 
 async def test_create_sends_flowise_shapes(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("POST", ROUTE, {
-        "text": "FAKE: hi", "question": "hi", "chatId": "c1", "chatMessageId": "m1", "sessionId": "c1",
-        "memoryType": "Buffer Memory", "isStreamValid": False,
-        "followUpPrompts": json.dumps(json.dumps(["q1", "q2"])),
-        "sourceDocuments": [{"pageContent": "sky", "metadata": {"source": "a"}}],
-    })
+    server.json(
+        "POST",
+        ROUTE,
+        {
+            "text": "FAKE: hi",
+            "question": "hi",
+            "chatId": "c1",
+            "chatMessageId": "m1",
+            "sessionId": "c1",
+            "memoryType": "Buffer Memory",
+            "isStreamValid": False,
+            "followUpPrompts": json.dumps(json.dumps(["q1", "q2"])),
+            "sourceDocuments": [{"pageContent": "sky", "metadata": {"source": "a"}}],
+        },
+    )
     upload = Upload.from_bytes(b"\x89PNG", "pic.png")
     prediction = await client.predictions.create(
-        FLOW, "hi", chat_id="c1", override_config={"sessionId": "s1", "temperature": 0.1},
+        FLOW,
+        "hi",
+        chat_id="c1",
+        override_config={"sessionId": "s1", "temperature": 0.1},
         history=[{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}],
-        uploads=[upload], lead_email="x@example.com",
+        uploads=[upload],
+        lead_email="x@example.com",
     )
     assert server.last_json() == {
-        "question": "hi", "chatId": "c1", "overrideConfig": {"sessionId": "s1", "temperature": 0.1},
+        "question": "hi",
+        "chatId": "c1",
+        "overrideConfig": {"sessionId": "s1", "temperature": 0.1},
         "history": [{"role": "userMessage", "content": "a"}, {"role": "apiMessage", "content": "b"}],
-        "uploads": [{"type": "file", "name": "pic.png", "mime": "image/png", "data": "data:image/png;base64,iVBORw=="}],
+        "uploads": [
+            {"type": "file", "name": "pic.png", "mime": "image/png", "data": "data:image/png;base64,iVBORw=="}
+        ],
         "leadEmail": "x@example.com",
     }
     assert prediction.text == "FAKE: hi"
@@ -115,7 +140,14 @@ async def test_stream_yields_typed_events_and_aggregates(client: AsyncFlowise, s
     assert body["streaming"] is True
     assert body["chatId"] == stream.chat_id
     assert server.last.headers["accept"].startswith("text/event-stream")
-    assert [type(e) for e in events] == [StartEvent, TokenEvent, TokenEvent, TokenEvent, MetadataEvent, EndEvent]
+    assert [type(e) for e in events] == [
+        StartEvent,
+        TokenEvent,
+        TokenEvent,
+        TokenEvent,
+        MetadataEvent,
+        EndEvent,
+    ]
     assert final.text == "FAKE: stream chain"
     assert final.chat_message_id == "m1"
     assert final.memory_type == "Buffer Memory"
@@ -135,11 +167,15 @@ async def test_session_id_becomes_the_chat_id(client: AsyncFlowise, server: Mock
 
 
 async def test_error_event_raises_with_partial_text(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("POST", ROUTE, sse(
-        {"event": "token", "data": "Hel"},
-        {"event": "error", "data": "Error: predictionsServices.buildChatflow - boom"},
-        {"event": "end", "data": "[DONE]"},
-    ))
+    server.add(
+        "POST",
+        ROUTE,
+        sse(
+            {"event": "token", "data": "Hel"},
+            {"event": "error", "data": "Error: predictionsServices.buildChatflow - boom"},
+            {"event": "end", "data": "[DONE]"},
+        ),
+    )
     seen: list[object] = []
     stream = client.predictions.stream(FLOW, "x")
     with pytest.raises(StreamError) as info:
@@ -153,7 +189,13 @@ async def test_error_event_raises_with_partial_text(client: AsyncFlowise, server
 
 
 async def test_json_answer_still_streams(client: AsyncFlowise, server: MockFlowise) -> None:
-    body = {"text": "Echo: hi", "question": "hi", "chatId": "c2", "chatMessageId": "m2", "isStreamValid": False}
+    body = {
+        "text": "Echo: hi",
+        "question": "hi",
+        "chatId": "c2",
+        "chatMessageId": "m2",
+        "isStreamValid": False,
+    }
     server.json("POST", ROUTE, body)
     async with client.predictions.stream(FLOW, "hi") as stream:
         events = [event async for event in stream]
@@ -176,15 +218,28 @@ async def test_invalid_json_event(client: AsyncFlowise, server: MockFlowise) -> 
 
 
 async def test_unknown_and_agentflow_events(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("POST", ROUTE, sse(
-        {"event": "agentFlowEvent", "data": "INPROGRESS"},
-        {"event": "somethingNew", "data": {"x": 1}},
-        {"event": "agentFlowExecutedData", "data": [
-            {"nodeId": "directReplyAgentflow_0", "nodeLabel": "Direct Reply",
-             "data": {"output": {"content": "Echo: hi"}}, "previousNodeIds": [], "status": "FINISHED"}]},
-        {"event": "agentFlowEvent", "data": "FINISHED"},
-        {"event": "end", "data": "[DONE]"},
-    ))
+    server.add(
+        "POST",
+        ROUTE,
+        sse(
+            {"event": "agentFlowEvent", "data": "INPROGRESS"},
+            {"event": "somethingNew", "data": {"x": 1}},
+            {
+                "event": "agentFlowExecutedData",
+                "data": [
+                    {
+                        "nodeId": "directReplyAgentflow_0",
+                        "nodeLabel": "Direct Reply",
+                        "data": {"output": {"content": "Echo: hi"}},
+                        "previousNodeIds": [],
+                        "status": "FINISHED",
+                    }
+                ],
+            },
+            {"event": "agentFlowEvent", "data": "FINISHED"},
+            {"event": "end", "data": "[DONE]"},
+        ),
+    )
     stream = client.predictions.stream(FLOW, "hi")
     events = [event async for event in stream]
     assert isinstance(events[0], AgentFlowEvent)

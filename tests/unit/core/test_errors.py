@@ -30,24 +30,63 @@ def response(status: int, *, json: object = None, text: str | None = None, **hea
 @pytest.mark.parametrize(
     ("resp", "cls", "message"),
     [
-        (response(400, json={"statusCode": 400, "success": False, "message": "Invalid Chatflow ID"}),
-         BadRequestError, "Invalid Chatflow ID"),
+        (
+            response(400, json={"statusCode": 400, "success": False, "message": "Invalid Chatflow ID"}),
+            BadRequestError,
+            "Invalid Chatflow ID",
+        ),
         (response(401, json={"error": "Unauthorized Access"}), AuthenticationError, "Unauthorized Access"),
-        (response(401, json={"message": "Invalid or Missing token"}), AuthenticationError, "Invalid or Missing token"),
+        (
+            response(401, json={"message": "Invalid or Missing token"}),
+            AuthenticationError,
+            "Invalid or Missing token",
+        ),
         (response(403, json={"message": "Forbidden"}), PermissionDeniedError, "Forbidden"),
-        (response(404, text="Chatflow not found", **{"content-type": "text/html; charset=utf-8"}),
-         NotFoundError, "Chatflow not found"),
-        (response(412, json={"statusCode": 412, "success": False, "message": "Error: x.y - id not provided!"}),
-         PreconditionFailedError, "id not provided"),
-        (response(413, json={"statusCode": 413, "success": False, "message": "request entity too large"}),
-         BadRequestError, "too large"),
-        (response(429, text="slow down", **{"content-type": "text/html; charset=utf-8", "retry-after": "60"}),
-         RateLimitError, "slow down"),
-        (response(500, json={"statusCode": 500, "success": False,
-                             "message": "SQLITE_CONSTRAINT: NOT NULL constraint failed: tool.color"}),
-         InternalServerError, "tool.color"),
-        (response(502, text="<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
-                  **{"content-type": "text/html"}), InternalServerError, "502 Bad Gateway"),
+        (
+            response(404, text="Chatflow not found", **{"content-type": "text/html; charset=utf-8"}),
+            NotFoundError,
+            "Chatflow not found",
+        ),
+        (
+            response(
+                412, json={"statusCode": 412, "success": False, "message": "Error: x.y - id not provided!"}
+            ),
+            PreconditionFailedError,
+            "id not provided",
+        ),
+        (
+            response(413, json={"statusCode": 413, "success": False, "message": "request entity too large"}),
+            BadRequestError,
+            "too large",
+        ),
+        (
+            response(
+                429, text="slow down", **{"content-type": "text/html; charset=utf-8", "retry-after": "60"}
+            ),
+            RateLimitError,
+            "slow down",
+        ),
+        (
+            response(
+                500,
+                json={
+                    "statusCode": 500,
+                    "success": False,
+                    "message": "SQLITE_CONSTRAINT: NOT NULL constraint failed: tool.color",
+                },
+            ),
+            InternalServerError,
+            "tool.color",
+        ),
+        (
+            response(
+                502,
+                text="<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+                **{"content-type": "text/html"},
+            ),
+            InternalServerError,
+            "502 Bad Gateway",
+        ),
         (response(418, text=""), APIStatusError, "418"),
     ],
 )
@@ -59,10 +98,16 @@ def test_status_table(resp: httpx.Response, cls: type[APIStatusError], message: 
 
 
 def test_wrapped_not_found_is_not_found_with_status_500() -> None:
-    error = make_status_error(response(500, json={
-        "statusCode": 500, "success": False,
-        "message": "Error: executionsService.getExecutionById - Execution x not found",
-    }))
+    error = make_status_error(
+        response(
+            500,
+            json={
+                "statusCode": 500,
+                "success": False,
+                "message": "Error: executionsService.getExecutionById - Execution x not found",
+            },
+        )
+    )
     assert isinstance(error, NotFoundError)
     assert error.status_code == 500
     assert error.wrapped
@@ -71,18 +116,31 @@ def test_wrapped_not_found_is_not_found_with_status_500() -> None:
 
 
 def test_wrapped_unauthorized_is_authentication_error() -> None:
-    error = make_status_error(response(500, json={
-        "statusCode": 500, "success": False, "message": "Error: predictionsServices.buildChatflow - Unauthorized",
-    }))
+    error = make_status_error(
+        response(
+            500,
+            json={
+                "statusCode": 500,
+                "success": False,
+                "message": "Error: predictionsServices.buildChatflow - Unauthorized",
+            },
+        )
+    )
     assert isinstance(error, AuthenticationError)
     assert error.status_code == 500
 
 
 def test_other_wrapped_500_stays_internal() -> None:
-    error = make_status_error(response(500, json={
-        "statusCode": 500, "success": False,
-        "message": "Error: predictionsServices.buildChatflow - Cannot have chunkOverlap >= chunkSize",
-    }))
+    error = make_status_error(
+        response(
+            500,
+            json={
+                "statusCode": 500,
+                "success": False,
+                "message": "Error: predictionsServices.buildChatflow - Cannot have chunkOverlap >= chunkSize",
+            },
+        )
+    )
     assert type(error) is InternalServerError
     assert error.detail == "Cannot have chunkOverlap >= chunkSize"
 
@@ -104,7 +162,9 @@ def test_split_wrapped_leaves_plain_messages() -> None:
 
 
 def test_html_200_for_json_suggests_base_url() -> None:
-    html = response(200, text="<!DOCTYPE html><html><body>Flowise</body></html>", **{"content-type": "text/html"})
+    html = response(
+        200, text="<!DOCTYPE html><html><body>Flowise</body></html>", **{"content-type": "text/html"}
+    )
     with pytest.raises(APIResponseValidationError, match="base_url"):
         parse_body(html, "json")
 

@@ -55,13 +55,16 @@ def test_any_chunking_gives_the_same_events(cuts: list[int]) -> None:
 
 @settings(max_examples=200)
 @given(
-    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), min_size=1, max_size=8),
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), min_size=1, max_size=8
+    ),
     st.sampled_from([b"\n", b"\r\n", b"\r"]),
     st.lists(st.integers(min_value=0, max_value=10_000), max_size=20),
 )
 def test_round_trip_any_text_any_line_ending(tokens: list[str], eol: bytes, cuts: list[int]) -> None:
     frames = b"".join(
-        b"message:" + eol + b"data:" + json.dumps({"event": "token", "data": t}).encode() + eol + eol for t in tokens
+        b"message:" + eol + b"data:" + json.dumps({"event": "token", "data": t}).encode() + eol + eol
+        for t in tokens
     )
     decoded = [decode_event(d) for d in decode_all(split_at(frames, cuts))]
     assert decoded == [TokenEvent(t) for t in tokens]

@@ -1,0 +1,24 @@
+"""A real local Flowise for tests: server, OpenAI-compatible model stand-in, Chroma, flow builders.
+
+Installed with the ``testing`` extra. ``LocalStack`` starts everything; the pytest plugin
+(``flowise_stack``, ``flowise_client``, ``async_flowise_client`` and the flow fixtures) wraps it;
+``python -m flowise_integrations.testing serve`` runs it until interrupted.
+"""
+
+from . import flows
+from ._chroma import LocalChroma
+from ._install import DEFAULT_FLOWISE_VERSION
+from ._model import ModelStandIn
+from ._process import HarnessError
+from ._server import LocalFlowise
+from ._stack import LocalStack
+
+__all__ = [
+    "DEFAULT_FLOWISE_VERSION",
+    "HarnessError",
+    "LocalChroma",
+    "LocalFlowise",
+    "LocalStack",
+    "ModelStandIn",
+    "flows",
+]

@@ -1,0 +1,261 @@
+"""Test flows, created on a Flowise server through the client.
+
+Each builder creates one chatflow or agentflow from the server's own node definitions and
+returns the created :class:`~flowise_integrations.types.Chatflow`. Flows that need a language
+model point ``chatOpenAI`` at an OpenAI-compatible server (the harness's
+:class:`~flowise_integrations.testing.ModelStandIn`); document stores use ``localAIEmbeddings``
+on the same server and a Chroma server.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .. import Flowise
+from ..types import Chatflow
+from ._flowdata import edge, flow, node, ref
+
+__all__ = [
+    "DEFAULT_CORPUS",
+    "create_conversation_chatflow",
+    "create_custom_function_chatflow",
+    "create_document_store",
+    "create_echo_agentflow",
+    "create_rate_limited_chatflow",
+    "create_retrieval_chatflow",
+    "override_config_enabled",
+]
+
+DEFAULT_CORPUS: dict[str, str] = {
+    "sky.txt": "The sky looks blue because of Rayleigh scattering: air molecules scatter short blue "
+    "wavelengths of sunlight far more than long red ones.",
+    "photosynthesis.txt": "Photosynthesis lets plants turn sunlight, water and carbon dioxide into glucose "
+    "and oxygen inside their chloroplasts.",
+    "volcano.txt": "A volcano erupts when molten magma from the mantle rises through the crust and "
+    "escapes as lava, ash and volcanic gas.",
+    "revolution.txt": "The French Revolution began in 1789 with the storming of the Bastille and ended "
+    "the absolute monarchy of Louis XVI.",
+    "python.txt": "Python is a programming language whose interpreter runs code written with indentation "
+    "and dynamic typing.",
+}
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def _definitions(client: Flowise, *names: str) -> dict[str, dict[str, Any]]:
+    return {name: client.nodes.get(name).to_wire() for name in names}
+
+
+def _chat_model(definitions: Mapping[str, Mapping[str, Any]], model_base_url: str) -> dict[str, Any]:
+    return node(
+        definitions["chatOpenAI"],
+        "chatOpenAI_0",
+        inputs={
+            "modelName": "fake-model",
+            "temperature": 0,
+            "streaming": True,
+            "basepath": model_base_url,
+            "openAIApiKey": "sk-stand-in",
+        },
+    )
+
+
+def override_config_enabled(node_label: str, params: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    """An ``apiConfig`` letting ``override_config`` set ``params`` on the node labelled ``node_label``.
+
+    Each param is ``(label, name, type)``, e.g. ``("System Message", "systemMessagePrompt", "string")``.
+    """
+    return {
+        "overrideConfig": {
+            "status": True,
+            "nodes": {
+                node_label: [
+                    {"label": label, "name": name, "type": kind, "enabled": True}
+                    for label, name, kind in params
+                ]
+            },
+        }
+    }
+
+
+def create_echo_agentflow(client: Flowise, *, name: str | None = None, prefix: str = "Echo: ") -> Chatflow:
+    """An agentflow v2 with no model: Start (chat input) → Direct Reply ``"<prefix>{{ question }}"``."""
+    defs = _definitions(client, "startAgentflow", "directReplyAgentflow")
+    graph = flow(
+        [
+            node(
+                defs["startAgentflow"],
+                "startAgentflow_0",
+                inputs={"startInputType": "chatInput"},
+                node_type="agentFlow",
+            ),
+            node(
+                defs["directReplyAgentflow"],
+                "directReplyAgentflow_0",
+                inputs={"directReplyMessage": prefix + "{{ question }}"},
+                node_type="agentFlow",
+                position=(300, 0),
+            ),
+        ],
+        [edge("startAgentflow_0", "directReplyAgentflow_0", node_type="agentFlow")],
+    )
+    return client.chatflows.create(name=name or _name("echo-agentflow"), flow_data=graph, type="AGENTFLOW")
+
+
+def create_conversation_chatflow(
+    client: Flowise,
+    *,
+    model_base_url: str,
+    name: str | None = None,
+    system_message: str = "You are a test assistant.",
+) -> Chatflow:
+    """ConversationChain on ``chatOpenAI`` (streaming) with Buffer Memory: memory per session.
+
+    Its API config lets ``override_config`` set the chain's system message.
+    """
+    defs = _definitions(client, "chatOpenAI", "bufferMemory", "conversationChain")
+    graph = flow(
+        [
+            _chat_model(defs, model_base_url),
+            node(defs["bufferMemory"], "bufferMemory_0"),
+            node(
+                defs["conversationChain"],
+                "conversationChain_0",
+                inputs={
+                    "model": ref("chatOpenAI_0"),
+                    "memory": ref("bufferMemory_0"),
+                    "systemMessagePrompt": system_message,
+                },
+            ),
+        ],
+        [edge("chatOpenAI_0", "conversationChain_0"), edge("bufferMemory_0", "conversationChain_0")],
+    )
+    api_config = override_config_enabled(
+        "Conversation Chain", [("System Message", "systemMessagePrompt", "string")]
+    )
+    return client.chatflows.create(
+        name=name or _name("conversation"), flow_data=graph, type="CHATFLOW", api_config=api_config
+    )
+
+
+def create_custom_function_chatflow(
+    client: Flowise, *, name: str | None = None, code: str = "return 'Echo: ' + $input;"
+) -> Chatflow:
+    """A single Custom JS Function ending node: no model, and not streamable (answers JSON)."""
+    defs = _definitions(client, "customFunction")
+    graph = flow(
+        [
+            node(
+                defs["customFunction"],
+                "customFunction_0",
+                inputs={"javascriptFunction": code},
+                output="EndingNode",
+            )
+        ],
+        [],
+    )
+    return client.chatflows.create(name=name or _name("custom-function"), flow_data=graph, type="CHATFLOW")
+
+
+def create_rate_limited_chatflow(
+    client: Flowise,
+    *,
+    limit: int = 2,
+    window_seconds: int = 60,
+    message: str = "Too many requests, slow down",
+) -> Chatflow:
+    """The echo agentflow limited to ``limit`` predictions per ``window_seconds``.
+
+    Flowise registers a flow's limiter only when the flow is updated, so the limit is set by an
+    update after creation.
+    """
+    created = create_echo_agentflow(client, name=_name("rate-limited"))
+    api_config = {
+        "rateLimit": {
+            "status": True,
+            "limitMax": str(limit),
+            "limitDuration": str(window_seconds),
+            "limitMsg": message,
+        }
+    }
+    return client.chatflows.update(created.id, api_config=api_config)
+
+
+def create_document_store(
+    client: Flowise,
+    *,
+    model_base_url: str,
+    chroma_url: str,
+    corpus: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> tuple[str, list[Any]]:
+    """A document store holding ``corpus`` (file name → text), one loader per document.
+
+    Embeddings come from ``localAIEmbeddings`` on ``model_base_url``, vectors go to Chroma at
+    ``chroma_url`` in a collection of the store's own. Returns the store id and the upsert results.
+    """
+    store = client.document_stores.create(
+        name=name or _name("docstore"), description="flowise-integrations corpus"
+    )
+    collection = f"c{uuid.uuid4().hex[:12]}"
+    results = [
+        client.document_stores.upsert(
+            store.id,
+            loader={
+                "name": "plainText",
+                "config": {"text": text, "metadata": json.dumps({"source": source})},
+            },
+            splitter={
+                "name": "recursiveCharacterTextSplitter",
+                "config": {"chunkSize": 500, "chunkOverlap": 20},
+            },
+            embedding={
+                "name": "localAIEmbeddings",
+                "config": {"basePath": model_base_url, "modelName": "stand-in"},
+            },
+            vector_store={
+                "name": "chroma",
+                "config": {"collectionName": collection, "chromaURL": chroma_url, "topK": 4},
+            },
+            metadata={"source": source},
+        )
+        for source, text in (corpus or DEFAULT_CORPUS).items()
+    ]
+    return store.id, results
+
+
+def create_retrieval_chatflow(
+    client: Flowise, *, model_base_url: str, store_id: str, name: str | None = None
+) -> Chatflow:
+    """Conversational retrieval QA over a document store, returning its source documents."""
+    defs = _definitions(client, "chatOpenAI", "documentStoreVS", "conversationalRetrievalQAChain")
+    graph = flow(
+        [
+            _chat_model(defs, model_base_url),
+            node(
+                defs["documentStoreVS"],
+                "documentStoreVS_0",
+                inputs={"selectedStore": store_id},
+                output="retriever",
+            ),
+            node(
+                defs["conversationalRetrievalQAChain"],
+                "conversationalRetrievalQAChain_0",
+                inputs={
+                    "model": ref("chatOpenAI_0"),
+                    "vectorStoreRetriever": ref("documentStoreVS_0"),
+                    "returnSourceDocuments": True,
+                },
+            ),
+        ],
+        [
+            edge("chatOpenAI_0", "conversationalRetrievalQAChain_0"),
+            edge("documentStoreVS_0", "conversationalRetrievalQAChain_0"),
+        ],
+    )
+    return client.chatflows.create(name=name or _name("retrieval"), flow_data=graph, type="CHATFLOW")

@@ -1,0 +1,11 @@
+"""Integration tests: every test here talks to the real Flowise started by flowise_integrations.testing."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/integration/" in item.nodeid:
+            item.add_marker(pytest.mark.integration)
