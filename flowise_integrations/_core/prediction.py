@@ -22,22 +22,13 @@ from ..types.predictions import (
     UsageMetadata,
     history_to_wire,
 )
-from .files import FileInput, to_file_part
+from .files import FileInput
+from .params import check_mapping, check_str, file_parts
 from .request import RequestSpec, path
 
 __all__ = ["PredictionAccumulator", "events_from_prediction", "prediction_request"]
 
 _HUMAN_INPUT_TYPES = ("proceed", "reject")
-
-
-def _check_str(name: str, value: object) -> None:
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
-
-
-def _check_mapping(name: str, value: object) -> None:
-    if value is not None and not isinstance(value, Mapping):
-        raise TypeError(f"{name} must be a mapping, got {type(value).__name__}")
 
 
 def _uploads_to_wire(uploads: Sequence[Upload | Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -75,7 +66,7 @@ def prediction_request(
     """The request for ``POST /prediction/{chatflow_id}``; bad arguments raise before any I/O."""
     route = path("prediction/{id}", id=chatflow_id)
     for name, value in (("question", question), ("chat_id", chat_id), ("lead_email", lead_email)):
-        _check_str(name, value)
+        check_str(name, value)
     mappings: tuple[tuple[str, Mapping[str, Any] | None], ...] = (
         ("override_config", override_config),
         ("form", form),
@@ -83,7 +74,7 @@ def prediction_request(
         ("action", action),
     )
     for name, mapping in mappings:
-        _check_mapping(name, mapping)
+        check_mapping(name, mapping)
     if question and form:
         raise ValueError("question and form cannot be given together (Flowise refuses it)")
     if human_input is not None and human_input.get("type") not in _HUMAN_INPUT_TYPES:
@@ -110,7 +101,7 @@ def prediction_request(
         )
         if streaming:
             data["streaming"] = "true"
-        parts = [to_file_part(item) for item in files]
+        parts = file_parts(files)
         return RequestSpec(
             "POST", route, data=data, files=parts, idempotent=False, default_timeout=timeout, accept=accept
         )

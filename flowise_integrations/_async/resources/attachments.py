@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Sequence
 
 from ..._core.files import FileInput
+from ..._core.params import check_bool, file_parts
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.attachments import Attachment
 from ._base import AsyncResource
-from ._bodies import check_bool, file_parts
 
 __all__ = ["AsyncAttachments"]
 

@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 
 from pydantic import SecretStr
 
+from ..._core.params import non_empty, repeated
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chatflows import DeleteResult
@@ -25,7 +26,6 @@ from ...types.credentials import (
     is_redacted,
 )
 from ._base import AsyncResource
-from ._params import non_empty, repeated
 
 __all__ = ["AsyncCredentials"]
 

@@ -6,12 +6,11 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, get_args
 
 from ..._core.pagination import Page, check_page_args
+from ..._core.params import DateInput, compact, iso_date, string_list
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.executions import Execution, ExecutionDeleteResult, ExecutionState
 from ._base import AsyncResource
-from ._bodies import compact
-from ._params import DateInput, iso_date, string_list
 
 __all__ = ["AsyncExecutions"]
 

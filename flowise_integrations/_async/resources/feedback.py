@@ -5,12 +5,11 @@ from __future__ import annotations
 import builtins
 from typing import get_args
 
+from ..._core.params import DateInput, compact, iso_date, non_empty
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.feedback import ChatMessageFeedback, FeedbackRating
 from ._base import AsyncResource
-from ._bodies import compact
-from ._params import DateInput, iso_date, non_empty
 
 __all__ = ["AsyncFeedback"]
 

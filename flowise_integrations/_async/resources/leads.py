@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import builtins
 
+from ..._core.params import compact, non_empty
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.leads import Lead
 from ._base import AsyncResource
-from ._bodies import compact
-from ._params import non_empty
 
 __all__ = ["AsyncLeads"]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..._core.params import DateInput, iso_date, json_list, repeated
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chat_messages import ChatType
 from ...types.feedback import FeedbackRating
 from ...types.stats import ChatflowStats
 from ._base import AsyncResource
-from ._params import DateInput, iso_date, json_list, repeated
 
 __all__ = ["AsyncStats"]
 

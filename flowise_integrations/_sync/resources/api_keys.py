@@ -13,13 +13,13 @@ from datetime import datetime, timezone
 from typing import overload
 
 from ..._core.pagination import Page
+from ..._core.params import non_empty, string_list
 from ..._core.request import RequestSpec, path
 from ..._exceptions import APIError
 from ..._types import RequestOptions
 from ...types.api_keys import ApiKey
 from ...types.chatflows import DeleteResult
 from ._base import Resource
-from ._params import non_empty, string_list
 
 __all__ = ["ApiKeys"]
 

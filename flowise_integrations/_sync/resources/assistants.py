@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from ..._core.params import compact, flag, non_empty
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types._base import encode_json_string
@@ -17,8 +18,6 @@ from ...types.assistants import Assistant, AssistantDocumentStore, AssistantType
 from ...types.chatflows import DeleteResult
 from ...types.nodes import Node
 from ._base import Resource
-from ._bodies import compact
-from ._params import flag, non_empty
 
 __all__ = ["Assistants"]
 

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ..._core.pagination import check_page_args
+from ..._core.params import DateInput, flag, iso_date, json_list, repeated
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chat_messages import ChatMessage, ChatType
 from ...types.chatflows import DeleteResult
 from ...types.feedback import FeedbackRating
 from ._base import Resource
-from ._params import DateInput, flag, iso_date, json_list, repeated
 
 __all__ = ["ChatMessages"]
 

@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 
 from pydantic import SecretStr
 
+from ..._core.params import non_empty, repeated
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chatflows import DeleteResult
@@ -26,7 +27,6 @@ from ...types.credentials import (
     is_redacted,
 )
 from ._base import Resource
-from ._params import non_empty, repeated
 
 __all__ = ["Credentials"]
 

@@ -13,13 +13,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from ..._core.pagination import Page, check_page_args
+from ..._core.params import compact, non_empty, string_list
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chatflows import DeleteResult
 from ...types.datasets import Dataset, DatasetDetail, DatasetRow
 from ._base import Resource
-from ._bodies import compact
-from ._params import non_empty, string_list
 
 __all__ = ["DATASETS_HINT", "Datasets"]
 

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic.alias_generators import to_camel
 
 from ..._constants import PREDICTION_TIMEOUT
+from ..._core.params import check_int, check_mapping, check_str, compact
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.document_stores import (
@@ -30,7 +31,6 @@ from ...types.document_stores import (
 )
 from ...types.nodes import Node
 from ._base import Resource
-from ._bodies import check_int, check_mapping, check_str, compact
 
 __all__ = [
     "DocumentStoreChunks",

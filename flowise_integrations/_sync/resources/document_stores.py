@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 from ..._constants import PREDICTION_TIMEOUT
 from ..._core.files import FileInput
 from ..._core.pagination import Page
+from ..._core.params import check_bool, check_mapping, check_str, compact, file_parts, form_fields
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types._base import encode_json_string
@@ -28,7 +29,6 @@ from ...types.document_stores import (
     ToolDescription,
 )
 from ._base import Resource
-from ._bodies import check_bool, check_mapping, check_str, compact, file_parts, form_fields
 from .document_store_parts import (
     DocumentStoreChunks,
     DocumentStoreComponents,

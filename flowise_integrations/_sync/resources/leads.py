@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import builtins
 
+from ..._core.params import compact, non_empty
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.leads import Lead
 from ._base import Resource
-from ._bodies import compact
-from ._params import non_empty
 
 __all__ = ["Leads"]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..._core.params import check_mapping, check_str, compact
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chatflows import DeleteResult
 from ...types.marketplace import CustomTemplate, MarketplaceTemplate
 from ._base import Resource
-from ._bodies import check_mapping, check_str, compact
 
 __all__ = ["Marketplace"]
 

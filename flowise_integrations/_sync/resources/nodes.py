@@ -7,12 +7,12 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from ..._core.params import check_mapping, check_str, compact
 from ..._core.request import RequestSpec, path
 from ..._core.response import parse_body
 from ..._types import RequestOptions
 from ...types.nodes import Node, NodeOption
 from ._base import Resource
-from ._bodies import check_mapping, check_str, compact
 
 __all__ = ["Nodes"]
 

@@ -8,14 +8,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeAlias, get_args, overload
 
 from ..._core.pagination import Page
+from ..._core.params import compact, non_empty
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types._base import encode_json_string
 from ...types.chatflows import DeleteResult
 from ...types.tools import Tool, ToolProperty, ToolPropertyType
 from ._base import Resource
-from ._bodies import compact
-from ._params import non_empty
 
 __all__ = ["DEFAULT_TOOL_COLOR", "Tools"]
 

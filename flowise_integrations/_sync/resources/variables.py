@@ -7,13 +7,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any, get_args, overload
 
 from ..._core.pagination import Page
+from ..._core.params import compact, non_empty
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chatflows import DeleteResult
 from ...types.variables import Variable, VariableType
 from ._base import Resource
-from ._bodies import compact
-from ._params import non_empty
 
 __all__ = ["Variables"]
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from ..._constants import PREDICTION_TIMEOUT
 from ..._core.files import FileInput
+from ..._core.params import check_mapping, check_str, compact, file_parts, form_fields
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.document_stores import IndexingResult
 from ._base import Resource
-from ._bodies import check_mapping, check_str, compact, file_parts, form_fields
 
 __all__ = ["Vectors"]
 
