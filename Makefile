@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+INTEGRATION_COVERAGE := .coverage-integration.json
 
 .PHONY: install flowise lint typecheck generate check-generated unit integration test clean
 
@@ -42,8 +43,12 @@ integration: flowise
 flowise: install
 	$(BIN)/python -m flowise_integrations.testing install
 
+# Unit, harness and adapter tests; then the client's integration suite, which must call every
+# public client method (checked from its coverage report).
 test: check-generated lint typecheck flowise
-	$(BIN)/pytest tests -q
+	$(BIN)/pytest tests --ignore=tests/integration -q
+	$(BIN)/pytest tests/integration -q --cov=flowise_integrations --cov-report=json:$(INTEGRATION_COVERAGE)
+	$(BIN)/python scripts/check_method_coverage.py $(INTEGRATION_COVERAGE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -44,13 +44,14 @@ class AsyncPredictionStream:
         chatflow_id: str,
         chat_id: str,
         question: str | None,
+        form: Mapping[str, Any] | None = None,
     ) -> None:
         self._client = client
         self._spec = spec
         self._options = options
         self.chatflow_id = chatflow_id
         self.chat_id = chat_id
-        self._accumulator = PredictionAccumulator(chat_id=chat_id, question=question)
+        self._accumulator = PredictionAccumulator(chat_id=chat_id, question=question, form=form)
         self._response: httpx.Response | None = None
         self._iterator: AsyncIterator[ev.StreamEvent] | None = None
         self._final: Prediction | None = None

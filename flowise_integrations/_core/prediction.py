@@ -133,9 +133,13 @@ class PredictionAccumulator:
     used, as Flowise's own UI does.
     """
 
-    def __init__(self, *, chat_id: str | None, question: str | None) -> None:
+    def __init__(
+        self, *, chat_id: str | None, question: str | None, form: Mapping[str, Any] | None = None
+    ) -> None:
         self._tokens: list[str] = []
         self._fields: dict[str, Any] = {"chatId": chat_id, "question": question}
+        if form is not None:
+            self._fields["form"] = dict(form)
         self._metadata: PredictionMetadata | None = None
         self._usage: UsageMetadata | None = None
         self.error: str | None = None

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -45,13 +45,14 @@ class PredictionStream:
         chatflow_id: str,
         chat_id: str,
         question: str | None,
+        form: Mapping[str, Any] | None = None,
     ) -> None:
         self._client = client
         self._spec = spec
         self._options = options
         self.chatflow_id = chatflow_id
         self.chat_id = chat_id
-        self._accumulator = PredictionAccumulator(chat_id=chat_id, question=question)
+        self._accumulator = PredictionAccumulator(chat_id=chat_id, question=question, form=form)
         self._response: httpx.Response | None = None
         self._iterator: Iterator[ev.StreamEvent] | None = None
         self._final: Prediction | None = None

@@ -51,9 +51,12 @@ def flowise_server(flowise_stack: LocalStack) -> LocalStack:
 
 @pytest.fixture
 def flowise_model(flowise_stack: LocalStack) -> Iterator[ModelStandIn]:
-    """The model stand-in, with its recorded requests and scripted replies cleared after the test."""
-    yield flowise_stack.model
-    flowise_stack.model.reset()
+    """The model stand-in; recorded requests, scripted replies and token delay are reset after the test."""
+    model = flowise_stack.model
+    token_delay = model.token_delay
+    yield model
+    model.reset()
+    model.token_delay = token_delay
 
 
 @pytest.fixture(scope="session")

@@ -110,5 +110,11 @@ class AsyncPredictions(AsyncResource):
             files=files,
         )
         return AsyncPredictionStream(
-            self._client, spec, options, chatflow_id=chatflow_id, chat_id=chat_id, question=question
+            self._client,
+            spec,
+            options,
+            chatflow_id=chatflow_id,
+            chat_id=chat_id,
+            question=question,
+            form=form,
         )

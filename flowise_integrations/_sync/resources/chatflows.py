@@ -126,7 +126,7 @@ class Chatflows(Resource):
         limit: int | None = None,
         options: RequestOptions | None = None,
     ) -> list[Chatflow] | Page[Chatflow]:
-        """``GET /chatflows``: every flow of ``type`` (all chatflows when omitted), or one page."""
+        """``GET /chatflows``: every flow of ``type`` (of every type when omitted), or one page."""
         return self._list(
             "chatflows", Chatflow, params={"type": type}, page=page, limit=limit, options=options
         )

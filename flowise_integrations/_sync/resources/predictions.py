@@ -111,5 +111,11 @@ class Predictions(Resource):
             files=files,
         )
         return PredictionStream(
-            self._client, spec, options, chatflow_id=chatflow_id, chat_id=chat_id, question=question
+            self._client,
+            spec,
+            options,
+            chatflow_id=chatflow_id,
+            chat_id=chat_id,
+            question=question,
+            form=form,
         )
