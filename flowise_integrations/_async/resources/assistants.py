@@ -84,9 +84,10 @@ class AsyncAssistants(AsyncResource):
     ) -> Assistant:
         """``PUT /assistants/{id}`` with only the given fields; ``details`` replaces the whole object.
 
-        A ``CUSTOM`` assistant's ``details`` must keep a ``name`` (412 otherwise). Updating an
-        ``OPENAI``/``AZURE`` assistant needs both ``details`` and ``credential`` and also updates it
-        on OpenAI.
+        A ``CUSTOM`` assistant's ``details`` must keep a ``name``: Flowise refuses it with a 412
+        that it re-wraps as a 500 (``InternalServerError``, "Details must include a name field").
+        Updating an ``OPENAI``/``AZURE`` assistant needs both ``details`` and ``credential`` and
+        also updates it on OpenAI. An unknown id is a wrapped 500 (``NotFoundError``).
         """
         body = compact(
             {
@@ -104,7 +105,8 @@ class AsyncAssistants(AsyncResource):
         self, assistant_id: str, *, delete_both: bool = False, options: RequestOptions | None = None
     ) -> DeleteResult:
         """``DELETE /assistants/{id}``; ``delete_both`` also deletes an OpenAI/Azure assistant on
-        OpenAI. The ``ASSISTANT`` chatflow a custom assistant runs on is not deleted."""
+        OpenAI. The ``ASSISTANT`` chatflow a custom assistant runs on is not deleted. Unlike most
+        deletes, an unknown id is an error: a wrapped 500 (``NotFoundError``)."""
         spec = RequestSpec(
             "DELETE",
             path("assistants/{id}", id=assistant_id),

@@ -30,7 +30,9 @@ class Stats(Resource):
         options: RequestOptions | None = None,
     ) -> ChatflowStats:
         """``GET /stats/{id}``. ``chat_type`` limits the count to where messages came from (API
-        calls are ``EXTERNAL``); with ``feedback_type`` only sessions holding that feedback count.
+        calls are ``EXTERNAL``). With ``feedback_type`` only feedback of those ratings counts:
+        ``total_sessions`` is the sessions holding such feedback and ``total_messages`` the rated
+        messages plus the message before each (not every message of those sessions).
         A flow outside the key's workspace is a wrapped 500 (raised as ``NotFoundError``)."""
         params = {
             "chatType": json_list("chat_type", chat_type),
