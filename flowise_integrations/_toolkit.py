@@ -56,7 +56,8 @@ _JSON_TYPES = {"string": "string", "number": "number", "boolean": "boolean", "da
 class FlowiseToolTarget:
     """Something that can run as a tool: a flow (by prediction) or a custom tool (server-side code).
 
-    ``parameters`` is a JSON schema object for the tool's arguments.
+    ``parameters`` is a JSON schema object for the tool's arguments; ``takes_form`` says they are
+    an agentflow's form fields (sent as ``form``) rather than ``{question}``.
     """
 
     kind: TargetKind
@@ -66,6 +67,7 @@ class FlowiseToolTarget:
     description: str
     parameters: dict[str, Any]
     code: str | None = None
+    takes_form: bool = False
 
 
 def safe_tool_name(raw: str, *, suffix: str = "") -> str:
@@ -158,6 +160,7 @@ def chatflow_target(chatflow: Chatflow, *, description: str | None = None) -> Fl
         flowise_name=chatflow.name,
         description=description,
         parameters=_form_schema(fields) if fields else _QUESTION_SCHEMA,
+        takes_form=bool(fields),
     )
 
 

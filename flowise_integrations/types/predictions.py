@@ -27,8 +27,10 @@ __all__ = [
 
 
 class SourceDocument(FlowiseModel):
-    """A retrieved chunk: ``pageContent`` plus the loader's metadata."""
+    """A retrieved chunk: ``pageContent`` plus the loader's metadata, and the vector store's id
+    for it when the store reports one (not the document store's chunk id)."""
 
+    id: str | int | None = None
     page_content: str = ""
     metadata: dict[str, Any] = Field(default_factory=dict)
 

@@ -67,6 +67,7 @@ def test_chatflow_schema_is_question_unless_form_input() -> None:
     plain = chatflow_target(flow("a", "Echo", "AGENTFLOW"))
     assert plain.kind == "agentflow"
     assert plain.parameters["required"] == ["question"]
+    assert not plain.takes_form
     form_flow = flow(
         "b",
         "Signup",
@@ -99,6 +100,7 @@ def test_chatflow_schema_is_question_unless_form_input() -> None:
     assert target.parameters["properties"]["age"]["type"] == "number"
     assert target.parameters["properties"]["plan"]["enum"] == ["free", "pro"]
     assert "form values" in target.description
+    assert target.takes_form
 
 
 def test_custom_tool_schema() -> None:

@@ -1,0 +1,692 @@
+"""Agent tools over Flowise: ``FlowiseToolSpec`` and one-tool factories for flows and custom tools.
+
+:class:`FlowiseToolSpec` gives an agent a fixed set of tools over the prediction and admin API
+(run a flow, list flows, query and fill a document store, read variables), each with a sync and
+an async implementation. :func:`chatflow_tool`, :func:`custom_tool` and :func:`tools_from_server`
+turn individual flows and Flowise custom tools into ``FunctionTool``s, named and described
+exactly as the LangChain toolkit names them (both use ``flowise_integrations._toolkit``).
+
+This module does not use postponed annotations: LlamaIndex builds each tool's argument schema
+from the spec methods' runtime signatures.
+"""
+
+import json
+import re
+from collections.abc import Collection, Mapping
+from typing import Any, Literal
+
+from llama_index.core.bridge.pydantic import BaseModel
+from llama_index.core.tools import FunctionTool, ToolMetadata
+from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSpec
+from pydantic import SecretStr
+
+from .._async._client import AsyncFlowise
+from .._async._discovery import discover_targets as adiscover_targets
+from .._sync._client import Flowise
+from .._sync._discovery import discover_targets
+from .._toolkit import (
+    FlowiseToolTarget,
+    TargetKind,
+    chatflow_target,
+    custom_tool_target,
+    flow_types_for,
+)
+from ..types import (
+    Chatflow,
+    ComponentInput,
+    DocumentStore,
+    IndexingResult,
+    QueryResult,
+    Tool,
+    Variable,
+)
+from ._connection import FlowiseConnection, Timeout
+from ._convert import model_from_json_schema
+from ._runs import PredictionArgs, arun, merge_override_config, run
+
+__all__ = [
+    "FlowiseToolSpec",
+    "atools_from_server",
+    "chatflow_tool",
+    "custom_tool",
+    "tools_from_server",
+]
+
+FlowKind = Literal["chatflow", "agentflow", "assistant"]
+_PLAIN_TEXT_LOADER = "plainText"
+
+
+# ------------------------------------------------------------------------------ conversions
+
+
+def _flow_summary(flow: Chatflow) -> dict[str, Any]:
+    return {"id": flow.id, "name": flow.name, "type": flow.type or "CHATFLOW", "category": flow.category}
+
+
+def _query_hits(result: QueryResult) -> list[dict[str, Any]]:
+    return [{"id": doc.id, "content": doc.page_content, "metadata": doc.metadata} for doc in result.docs]
+
+
+def _variable_summary(variable: Variable) -> dict[str, Any]:
+    return {"name": variable.name, "value": variable.value, "type": variable.type}
+
+
+def _upsert_summary(store_id: str, result: IndexingResult) -> dict[str, Any]:
+    summary = {
+        "store_id": store_id,
+        "doc_id": result.doc_id,
+        "num_added": result.num_added,
+        "num_updated": result.num_updated,
+        "num_skipped": result.num_skipped,
+        "result": result.result,
+    }
+    return {key: value for key, value in summary.items() if value is not None}
+
+
+def _as_text(value: Any) -> str:
+    """A tool result as text for the model: strings as they are, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+
+
+# ------------------------------------------------------------------------- single-tool factories
+
+
+def _validated(schema: type[BaseModel], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments checked and coerced by the tool's schema, under their Flowise names."""
+    return schema.model_validate(dict(kwargs)).model_dump(by_alias=True)
+
+
+def _target_tool(
+    target: FlowiseToolTarget,
+    connection: FlowiseConnection,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    session_id: str | None = None,
+    override_config: Mapping[str, Any] | None = None,
+    return_direct: bool = False,
+) -> FunctionTool:
+    """A ``FunctionTool`` for a flow (run by prediction) or a custom tool (run server-side)."""
+    tool_name = name or target.name
+    schema = model_from_json_schema(f"{tool_name}_args", target.parameters)
+    metadata = ToolMetadata(
+        name=tool_name,
+        description=description or target.description,
+        fn_schema=schema,
+        return_direct=return_direct,
+    )
+    if target.kind == "custom_tool":
+        code = target.code or ""
+
+        def run_custom(**kwargs: Any) -> str:
+            variables = _validated(schema, kwargs)
+            return _as_text(connection.client.nodes.execute_custom_function(code, variables))
+
+        async def arun_custom(**kwargs: Any) -> str:
+            variables = _validated(schema, kwargs)
+            return _as_text(await connection.async_client.nodes.execute_custom_function(code, variables))
+
+        return FunctionTool(fn=run_custom, async_fn=arun_custom, metadata=metadata)
+
+    form = target.takes_form
+    overrides = merge_override_config(override_config, session_id=session_id)
+
+    def args_for(kwargs: Mapping[str, Any]) -> PredictionArgs:
+        values = _validated(schema, kwargs)
+        if form:
+            fields = {key: value for key, value in values.items() if value is not None}
+            return PredictionArgs(chatflow_id=target.id, form=fields, override_config=overrides)
+        return PredictionArgs(chatflow_id=target.id, question=values["question"], override_config=overrides)
+
+    def run_flow(**kwargs: Any) -> str:
+        return run(connection.client, args_for(kwargs)).text
+
+    async def arun_flow(**kwargs: Any) -> str:
+        return (await arun(connection.async_client, args_for(kwargs))).text
+
+    return FunctionTool(fn=run_flow, async_fn=arun_flow, metadata=metadata)
+
+
+def _connection(
+    *,
+    base_url: str | None,
+    api_key: str | SecretStr | None,
+    timeout: Timeout | None,
+    max_retries: int | None,
+    client: Flowise | None,
+    async_client: AsyncFlowise | None,
+) -> FlowiseConnection:
+    return FlowiseConnection(
+        base_url=base_url,
+        api_key=api_key,
+        timeout=timeout,
+        max_retries=max_retries,
+        client=client,
+        async_client=async_client,
+    )
+
+
+def _chatflow_tool(
+    connection: FlowiseConnection,
+    chatflow: Chatflow | str,
+    *,
+    name: str | None,
+    description: str | None,
+    session_id: str | None,
+    override_config: Mapping[str, Any] | None,
+    return_direct: bool,
+) -> FunctionTool:
+    flow = connection.client.chatflows.get(chatflow) if isinstance(chatflow, str) else chatflow
+    return _target_tool(
+        chatflow_target(flow, description=description),
+        connection,
+        name=name,
+        session_id=session_id,
+        override_config=override_config,
+        return_direct=return_direct,
+    )
+
+
+def _custom_tool(
+    connection: FlowiseConnection,
+    tool: Tool | str,
+    *,
+    name: str | None,
+    description: str | None,
+    return_direct: bool,
+) -> FunctionTool:
+    found = connection.client.tools.get(tool) if isinstance(tool, str) else tool
+    return _target_tool(
+        custom_tool_target(found), connection, name=name, description=description, return_direct=return_direct
+    )
+
+
+def chatflow_tool(
+    chatflow: Chatflow | str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    session_id: str | None = None,
+    override_config: Mapping[str, Any] | None = None,
+    return_direct: bool = False,
+    base_url: str | None = None,
+    api_key: str | SecretStr | None = None,
+    timeout: Timeout | None = None,
+    max_retries: int | None = None,
+    client: Flowise | None = None,
+    async_client: AsyncFlowise | None = None,
+) -> FunctionTool:
+    """A chatflow, agentflow or assistant as a ``FunctionTool`` that returns the flow's answer.
+
+    Its arguments are ``{question}``, or the form fields of an agentflow whose Start node takes
+    form input (sent as ``form``). The name is the flow's name made tool-safe, the description
+    says what the flow is (both overridable). ``chatflow`` is a :class:`Chatflow` or an id (then
+    fetched once with the sync client). ``session_id`` keeps every call in one Flowise session;
+    without it each call is independent.
+    """
+    connection = _connection(
+        base_url=base_url,
+        api_key=api_key,
+        timeout=timeout,
+        max_retries=max_retries,
+        client=client,
+        async_client=async_client,
+    )
+    return _chatflow_tool(
+        connection,
+        chatflow,
+        name=name,
+        description=description,
+        session_id=session_id,
+        override_config=override_config,
+        return_direct=return_direct,
+    )
+
+
+def custom_tool(
+    tool: Tool | str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    return_direct: bool = False,
+    base_url: str | None = None,
+    api_key: str | SecretStr | None = None,
+    timeout: Timeout | None = None,
+    max_retries: int | None = None,
+    client: Flowise | None = None,
+    async_client: AsyncFlowise | None = None,
+) -> FunctionTool:
+    """A Flowise custom tool as a ``FunctionTool`` whose code runs on the Flowise server.
+
+    The arguments (``fn_schema``) come from the tool's input schema; each is given to the code
+    as ``$<property>`` (optional ones not passed as ``null``) through ``POST
+    /node-custom-function``, which needs a key with chatflows or agentflows create/update
+    permission. Flow context such as ``$flow`` is not available there. ``tool`` is a
+    :class:`Tool` or an id (then fetched once with the sync client). The result is returned as
+    text (JSON for non-string values).
+    """
+    connection = _connection(
+        base_url=base_url,
+        api_key=api_key,
+        timeout=timeout,
+        max_retries=max_retries,
+        client=client,
+        async_client=async_client,
+    )
+    return _custom_tool(connection, tool, name=name, description=description, return_direct=return_direct)
+
+
+def tools_from_server(
+    *,
+    include_ids: Collection[str] | None = None,
+    exclude_ids: Collection[str] = (),
+    name_pattern: str | re.Pattern[str] | None = None,
+    kinds: Collection[TargetKind] | None = None,
+    base_url: str | None = None,
+    api_key: str | SecretStr | None = None,
+    timeout: Timeout | None = None,
+    max_retries: int | None = None,
+    client: Flowise | None = None,
+    async_client: AsyncFlowise | None = None,
+) -> list[FunctionTool]:
+    """Every flow and custom tool on the server that passes the filters, as ``FunctionTool``s.
+
+    The filters are the LangChain toolkit's: id allow/deny lists, a regular expression searched
+    in the Flowise name, and ``kinds`` (``chatflow``, ``agentflow``, ``assistant``,
+    ``custom_tool``). Names are tool-safe and unique (clashes get an id-derived suffix).
+    """
+    connection = _connection(
+        base_url=base_url,
+        api_key=api_key,
+        timeout=timeout,
+        max_retries=max_retries,
+        client=client,
+        async_client=async_client,
+    )
+    targets = discover_targets(
+        connection.client,
+        include_ids=include_ids,
+        exclude_ids=exclude_ids,
+        name_pattern=name_pattern,
+        kinds=kinds,
+    )
+    return [_target_tool(target, connection) for target in targets]
+
+
+async def atools_from_server(
+    *,
+    include_ids: Collection[str] | None = None,
+    exclude_ids: Collection[str] = (),
+    name_pattern: str | re.Pattern[str] | None = None,
+    kinds: Collection[TargetKind] | None = None,
+    base_url: str | None = None,
+    api_key: str | SecretStr | None = None,
+    timeout: Timeout | None = None,
+    max_retries: int | None = None,
+    client: Flowise | None = None,
+    async_client: AsyncFlowise | None = None,
+) -> list[FunctionTool]:
+    """:func:`tools_from_server` with the discovery done by the async client."""
+    connection = _connection(
+        base_url=base_url,
+        api_key=api_key,
+        timeout=timeout,
+        max_retries=max_retries,
+        client=client,
+        async_client=async_client,
+    )
+    targets = await adiscover_targets(
+        connection.async_client,
+        include_ids=include_ids,
+        exclude_ids=exclude_ids,
+        name_pattern=name_pattern,
+        kinds=kinds,
+    )
+    return [_target_tool(target, connection) for target in targets]
+
+
+# ------------------------------------------------------------------------------------ tool spec
+
+
+class FlowiseToolSpec(BaseToolSpec):
+    """Flowise tools for an agent: ``predict``, ``list_chatflows``, ``query_document_store``,
+    ``upsert_text``, ``list_variables`` and ``get_variable``.
+
+    ``to_tool_list()`` gives one ``FunctionTool`` per function with both a sync and an async
+    implementation (``spec_functions`` lists ``(sync, async)`` pairs), so ``acall`` uses the async
+    client. ``chatflow_id`` and ``store_id`` are the defaults for calls that do not name one.
+
+    ``upsert_text`` adds the text as a new ``plainText`` loader and embeds it. Its splitter,
+    embedding and vector store come from an existing loader of the store (Flowise's ``docId``:
+    ``doc_id`` in the call, else ``upsert_doc_id`` for the default store, else the store's first
+    loader), overridden by whichever of ``upsert_splitter``, ``upsert_embedding``,
+    ``upsert_vector_store`` and ``upsert_record_manager`` are given (``{"name", "config"}``
+    components). A store without loaders needs at least ``upsert_embedding`` and
+    ``upsert_vector_store``.
+
+    :meth:`chatflow_tool`, :meth:`custom_tool` and :meth:`tools_from_server` build extra tools on
+    this spec's connection.
+    """
+
+    spec_functions: list[SPEC_FUNCTION_TYPE] = [  # noqa: RUF012 (BaseToolSpec declares it on the class)
+        ("predict", "apredict"),
+        ("list_chatflows", "alist_chatflows"),
+        ("query_document_store", "aquery_document_store"),
+        ("upsert_text", "aupsert_text"),
+        ("list_variables", "alist_variables"),
+        ("get_variable", "aget_variable"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        chatflow_id: str | None = None,
+        store_id: str | None = None,
+        top_k: int = 4,
+        upsert_doc_id: str | None = None,
+        upsert_splitter: ComponentInput | None = None,
+        upsert_embedding: ComponentInput | None = None,
+        upsert_vector_store: ComponentInput | None = None,
+        upsert_record_manager: ComponentInput | None = None,
+        base_url: str | None = None,
+        api_key: str | SecretStr | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        client: Flowise | None = None,
+        async_client: AsyncFlowise | None = None,
+    ) -> None:
+        self.chatflow_id = chatflow_id
+        self.store_id = store_id
+        self.top_k = top_k
+        self.upsert_doc_id = upsert_doc_id
+        self.upsert_components: dict[str, ComponentInput | None] = {
+            "splitter": upsert_splitter,
+            "embedding": upsert_embedding,
+            "vector_store": upsert_vector_store,
+            "record_manager": upsert_record_manager,
+        }
+        self.connection = _connection(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            client=client,
+            async_client=async_client,
+        )
+
+    # -- resolving defaults
+
+    def _chatflow(self, chatflow_id: str | None) -> str:
+        resolved = chatflow_id or self.chatflow_id
+        if not resolved:
+            raise ValueError("no chatflow_id given and FlowiseToolSpec has no default chatflow_id")
+        return resolved
+
+    def _store(self, store_id: str | None) -> str:
+        resolved = store_id or self.store_id
+        if not resolved:
+            raise ValueError("no store_id given and FlowiseToolSpec has no default store_id")
+        return resolved
+
+    def _predict_args(self, question: str, chatflow_id: str | None, session_id: str | None) -> PredictionArgs:
+        return PredictionArgs(
+            chatflow_id=self._chatflow(chatflow_id),
+            question=question,
+            override_config=merge_override_config(None, session_id=session_id),
+        )
+
+    def _configured_doc_id(self, store: str, doc_id: str | None) -> str | None:
+        if doc_id:
+            return doc_id
+        return self.upsert_doc_id if store == self.store_id else None
+
+    def _needs_loader_lookup(self, doc_id: str | None) -> bool:
+        components = self.upsert_components
+        return doc_id is None and (components["embedding"] is None or components["vector_store"] is None)
+
+    @staticmethod
+    def _first_loader(store: DocumentStore) -> str:
+        for loader in store.loaders:
+            if loader.id:
+                return loader.id
+        raise ValueError(
+            f"document store {store.id} has no loader to copy a configuration from: pass "
+            "upsert_embedding and upsert_vector_store to FlowiseToolSpec"
+        )
+
+    def _upsert_kwargs(
+        self, text: str, metadata: Mapping[str, Any] | None, doc_id: str | None
+    ) -> dict[str, Any]:
+        loader = {
+            "name": _PLAIN_TEXT_LOADER,
+            "config": {"text": text, "metadata": json.dumps(dict(metadata or {}))},
+        }
+        return {"doc_id": doc_id, "loader": loader, **self.upsert_components}
+
+    # -- predict
+
+    def predict(self, question: str, chatflow_id: str | None = None, session_id: str | None = None) -> str:
+        """Ask a Flowise chatflow, agentflow or assistant a question and return its answer.
+
+        Args:
+            question (str): The message to send to the flow.
+            chatflow_id (str | None): The flow's id; leave empty for the default flow.
+            session_id (str | None): Reuse a session id to continue a conversation with the flow.
+        """
+        return run(self.connection.client, self._predict_args(question, chatflow_id, session_id)).text
+
+    async def apredict(
+        self, question: str, chatflow_id: str | None = None, session_id: str | None = None
+    ) -> str:
+        """Async twin of :meth:`predict`."""
+        args = self._predict_args(question, chatflow_id, session_id)
+        return (await arun(self.connection.async_client, args)).text
+
+    # -- list_chatflows
+
+    def list_chatflows(self, kind: FlowKind | None = None) -> list[dict[str, Any]]:
+        """List the Flowise flows that can be run with predict: id, name, type and category.
+
+        Args:
+            kind (str | None): Only flows of this kind: chatflow, agentflow or assistant.
+        """
+        if kind is None:
+            flows = self.connection.client.chatflows.list()
+        else:
+            flows = [
+                flow
+                for flow_type in flow_types_for([kind])
+                for flow in self.connection.client.chatflows.list(type=flow_type)
+            ]
+        return [_flow_summary(flow) for flow in flows]
+
+    async def alist_chatflows(self, kind: FlowKind | None = None) -> list[dict[str, Any]]:
+        """Async twin of :meth:`list_chatflows`."""
+        client = self.connection.async_client
+        if kind is None:
+            flows = await client.chatflows.list()
+        else:
+            flows = []
+            for flow_type in flow_types_for([kind]):
+                flows.extend(await client.chatflows.list(type=flow_type))
+        return [_flow_summary(flow) for flow in flows]
+
+    # -- query_document_store
+
+    def query_document_store(
+        self, query: str, store_id: str | None = None, top_k: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Search a Flowise document store and return the best matching chunks, best first.
+
+        Args:
+            query (str): What to search for.
+            store_id (str | None): The document store's id; leave empty for the default store.
+            top_k (int | None): How many chunks to return (default 4).
+        """
+        result = self.connection.client.document_stores.vector_store.query(
+            self._store(store_id), query, top_k=top_k or self.top_k
+        )
+        return _query_hits(result)
+
+    async def aquery_document_store(
+        self, query: str, store_id: str | None = None, top_k: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Async twin of :meth:`query_document_store`."""
+        result = await self.connection.async_client.document_stores.vector_store.query(
+            self._store(store_id), query, top_k=top_k or self.top_k
+        )
+        return _query_hits(result)
+
+    # -- upsert_text
+
+    def upsert_text(
+        self,
+        text: str,
+        metadata: dict[str, Any] | None = None,
+        store_id: str | None = None,
+        doc_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Add a text to a Flowise document store so later searches can find it.
+
+        Args:
+            text (str): The text to store.
+            metadata (dict | None): Metadata to keep with the text, e.g. {"source": "notes"}.
+            store_id (str | None): The document store's id; leave empty for the default store.
+            doc_id (str | None): An existing loader of the store whose settings to reuse; usually empty.
+        """
+        store = self._store(store_id)
+        resolved = self._configured_doc_id(store, doc_id)
+        if self._needs_loader_lookup(resolved):
+            resolved = self._first_loader(self.connection.client.document_stores.get(store))
+        result = self.connection.client.document_stores.upsert(
+            store, **self._upsert_kwargs(text, metadata, resolved)
+        )
+        return _upsert_summary(store, result)
+
+    async def aupsert_text(
+        self,
+        text: str,
+        metadata: dict[str, Any] | None = None,
+        store_id: str | None = None,
+        doc_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Async twin of :meth:`upsert_text`."""
+        client = self.connection.async_client
+        store = self._store(store_id)
+        resolved = self._configured_doc_id(store, doc_id)
+        if self._needs_loader_lookup(resolved):
+            resolved = self._first_loader(await client.document_stores.get(store))
+        result = await client.document_stores.upsert(store, **self._upsert_kwargs(text, metadata, resolved))
+        return _upsert_summary(store, result)
+
+    # -- variables
+
+    def list_variables(self) -> list[dict[str, Any]]:
+        """List the Flowise variables (name, value, type) that flows read as $vars.<name>."""
+        return [_variable_summary(variable) for variable in self.connection.client.variables.list()]
+
+    async def alist_variables(self) -> list[dict[str, Any]]:
+        """Async twin of :meth:`list_variables`."""
+        return [
+            _variable_summary(variable) for variable in await self.connection.async_client.variables.list()
+        ]
+
+    def get_variable(self, name: str) -> str | None:
+        """Return the value of the Flowise variable called name, or None if there is none.
+
+        Args:
+            name (str): The variable's name.
+        """
+        variable = self.connection.client.variables.get_by_name(name)
+        return variable.value if variable is not None else None
+
+    async def aget_variable(self, name: str) -> str | None:
+        """Async twin of :meth:`get_variable`."""
+        variable = await self.connection.async_client.variables.get_by_name(name)
+        return variable.value if variable is not None else None
+
+    # -- more tools on this connection
+
+    def chatflow_tool(
+        self,
+        chatflow: Chatflow | str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        session_id: str | None = None,
+        override_config: Mapping[str, Any] | None = None,
+        return_direct: bool = False,
+    ) -> FunctionTool:
+        """:func:`chatflow_tool` on this spec's connection."""
+        return _chatflow_tool(
+            self.connection,
+            chatflow,
+            name=name,
+            description=description,
+            session_id=session_id,
+            override_config=override_config,
+            return_direct=return_direct,
+        )
+
+    def custom_tool(
+        self,
+        tool: Tool | str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        return_direct: bool = False,
+    ) -> FunctionTool:
+        """:func:`custom_tool` on this spec's connection."""
+        return _custom_tool(
+            self.connection, tool, name=name, description=description, return_direct=return_direct
+        )
+
+    def tools_from_server(
+        self,
+        *,
+        include_ids: Collection[str] | None = None,
+        exclude_ids: Collection[str] = (),
+        name_pattern: str | re.Pattern[str] | None = None,
+        kinds: Collection[TargetKind] | None = None,
+    ) -> list[FunctionTool]:
+        """:func:`tools_from_server` on this spec's connection."""
+        targets = discover_targets(
+            self.connection.client,
+            include_ids=include_ids,
+            exclude_ids=exclude_ids,
+            name_pattern=name_pattern,
+            kinds=kinds,
+        )
+        return [_target_tool(target, self.connection) for target in targets]
+
+    async def atools_from_server(
+        self,
+        *,
+        include_ids: Collection[str] | None = None,
+        exclude_ids: Collection[str] = (),
+        name_pattern: str | re.Pattern[str] | None = None,
+        kinds: Collection[TargetKind] | None = None,
+    ) -> list[FunctionTool]:
+        """:func:`atools_from_server` on this spec's connection."""
+        targets = await adiscover_targets(
+            self.connection.async_client,
+            include_ids=include_ids,
+            exclude_ids=exclude_ids,
+            name_pattern=name_pattern,
+            kinds=kinds,
+        )
+        return [_target_tool(target, self.connection) for target in targets]
+
+    def close(self) -> None:
+        """Close the sync client if this spec built it."""
+        self.connection.close()
+
+    async def aclose(self) -> None:
+        """Close the clients this spec built."""
+        await self.connection.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(chatflow_id={self.chatflow_id!r}, store_id={self.store_id!r}, "
+            f"connection={self.connection!r})"
+        )
