@@ -110,10 +110,11 @@ def _form_schema(fields: Sequence[dict[str, Any]]) -> dict[str, Any]:
         schema: dict[str, Any] = {
             "type": "number" if kind == "number" else "boolean" if kind == "boolean" else "string"
         }
+        # The Start node stores choices as {"option": ...}; accept {"name": ...} too.
         options = [
-            opt.get("name")
+            opt.get("option") or opt.get("name")
             for opt in field.get("addOptions") or field.get("options") or []
-            if isinstance(opt, dict) and opt.get("name")
+            if isinstance(opt, dict) and (opt.get("option") or opt.get("name"))
         ]
         if options:
             schema["enum"] = options

@@ -154,7 +154,7 @@ class PredictionAccumulator:
         elif isinstance(event, ev.MetadataEvent):
             self._metadata = event.data
         elif isinstance(event, ev.UsageMetadataEvent):
-            self._usage = event.data
+            self._usage = event.data if self._usage is None else self._usage + event.data
         elif isinstance(event, ev.ErrorEvent):
             self.error = event.data
         elif isinstance(event, ev.SourceDocumentsEvent):

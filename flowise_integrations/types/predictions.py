@@ -6,7 +6,7 @@ import base64
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .._core.files import guess_mime
 from ._base import FlowiseModel, decode_json_string
@@ -92,6 +92,13 @@ class UsageMetadata(FlowiseModel):
     output_tokens: int = 0
     total_tokens: int = 0
 
+    def __add__(self, other: UsageMetadata) -> UsageMetadata:
+        return UsageMetadata(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
 
 def _decode_follow_up_prompts(value: Any) -> Any:
     # Stored as JSON of a list and returned JSON-encoded once more: decode until it is a list.
@@ -141,8 +148,22 @@ class Prediction(_PredictionFields):
     execution_id: str | None = None
     agent_flow_executed_data: list[ExecutedNode] = Field(default_factory=list)
     usage: UsageMetadata | None = None
+    """Token usage, summed over the agentflow nodes that report it; ``None`` for chatflows."""
     is_stream_valid: bool | None = None
     form: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _usage_from_nodes(self) -> Prediction:
+        # Agentflows report usage per LLM/Agent node, inside the executed data: add it up.
+        if self.usage is None:
+            found = [
+                UsageMetadata.model_validate(usage)
+                for node in self.agent_flow_executed_data
+                if isinstance(usage := node.output.get("usageMetadata"), dict)
+            ]
+            if found:
+                self.usage = sum(found[1:], found[0])
+        return self
 
     @property
     def all_source_documents(self) -> list[SourceDocument]:

@@ -86,7 +86,7 @@ def test_chatflow_schema_is_question_unless_form_input() -> None:
                                     "type": "options",
                                     "label": "Plan",
                                     "name": "plan",
-                                    "addOptions": [{"name": "free"}, {"name": "pro"}],
+                                    "addOptions": [{"option": "free"}, {"option": "pro"}],
                                 },
                             ],
                         },

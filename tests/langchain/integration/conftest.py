@@ -1,0 +1,103 @@
+"""Flows the LangChain integration tests need beyond the harness's own fixtures.
+
+Every flow and tool made here is deleted at the end of the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from flowise_integrations import Flowise
+from flowise_integrations.testing import LocalStack
+from flowise_integrations.testing._flowdata import edge, flow, node
+from flowise_integrations.types import Chatflow, Tool
+
+
+@pytest.fixture(scope="session")
+def connection(flowise_stack: LocalStack) -> dict[str, Any]:
+    """What a component needs to reach the test server (it builds its own clients)."""
+    return {"base_url": flowise_stack.base_url, "api_key": flowise_stack.api_key}
+
+
+def _agentflow(
+    client: Flowise, name: str, start_inputs: dict[str, Any], second: tuple[str, dict[str, Any]]
+) -> Chatflow:
+    kind, inputs = second
+    defs = {n: client.nodes.get(n).to_wire() for n in ("startAgentflow", kind)}
+    graph = flow(
+        [
+            node(defs["startAgentflow"], "startAgentflow_0", inputs=start_inputs, node_type="agentFlow"),
+            node(defs[kind], f"{kind}_0", inputs=inputs, node_type="agentFlow", position=(300, 0)),
+        ],
+        [edge("startAgentflow_0", f"{kind}_0", node_type="agentFlow")],
+    )
+    return client.chatflows.create(name=name, flow_data=graph, type="AGENTFLOW")
+
+
+@pytest.fixture(scope="session")
+def llm_agentflow(flowise_client: Flowise, flowise_stack: LocalStack) -> Iterator[Chatflow]:
+    """Agentflow Start → LLM (chatOpenAI on the model stand-in): streams tokens and reports usage."""
+    model_config = {
+        "llmModel": "chatOpenAI",
+        "modelName": "fake-model",
+        "temperature": 0,
+        "streaming": True,
+        "basepath": flowise_stack.model_base_url,
+        "openAIApiKey": "sk-stand-in",
+    }
+    created = _agentflow(
+        flowise_client,
+        "lc-llm-agentflow",
+        {"startInputType": "chatInput"},
+        (
+            "llmAgentflow",
+            {
+                "llmModel": "chatOpenAI",
+                "llmModelConfig": model_config,
+                "llmEnableMemory": True,
+                "llmMemoryType": "allMessages",
+                "llmReturnResponseAs": "userMessage",
+            },
+        ),
+    )
+    yield created
+    flowise_client.chatflows.delete(created.id)
+
+
+@pytest.fixture(scope="session")
+def form_agentflow(flowise_client: Flowise) -> Iterator[Chatflow]:
+    """Agentflow whose Start node takes a form (city, days) and replies with both values."""
+    fields = [
+        {"type": "string", "label": "City", "name": "city"},
+        {"type": "number", "label": "Days", "name": "days"},
+    ]
+    created = _agentflow(
+        flowise_client,
+        "LC Trip planner",
+        {"startInputType": "formInput", "formTitle": "Trip", "formInputTypes": fields},
+        (
+            "directReplyAgentflow",
+            {"directReplyMessage": "Trip to {{ $form.city }} for {{ $form.days }} days"},
+        ),
+    )
+    yield created
+    flowise_client.chatflows.delete(created.id)
+
+
+@pytest.fixture(scope="session")
+def add_tool(flowise_client: Flowise) -> Iterator[Tool]:
+    """A custom tool adding its two numbers, run by Flowise's sandbox."""
+    created = flowise_client.tools.create(
+        name="lc add numbers",
+        description="Adds two numbers and returns the sum.",
+        schema=[
+            {"property": "a", "type": "number", "description": "First number", "required": True},
+            {"property": "b", "type": "number", "description": "Second number", "required": True},
+        ],
+        func="return $a + $b;",
+    )
+    yield created
+    flowise_client.tools.delete(created.id)
