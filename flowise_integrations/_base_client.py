@@ -83,7 +83,10 @@ class BaseClient:
 
     def _retry_policy(self, options: RequestOptions | None) -> RetryPolicy:
         if options and "max_retries" in options:
-            return dataclasses.replace(self._config.retry, max_retries=options["max_retries"])
+            max_retries = options["max_retries"]
+            if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+                raise TypeError(f"max_retries must be an int, got {type(max_retries).__name__}")
+            return dataclasses.replace(self._config.retry, max_retries=max_retries)
         return self._config.retry
 
     def _build_request(self, spec: RequestSpec, options: RequestOptions | None) -> httpx.Request:
@@ -98,7 +101,10 @@ class BaseClient:
         key = coerce_api_key(options["api_key"]) if "api_key" in options else self._config.api_key
         if key is not None:
             headers["Authorization"] = f"Bearer {key.get_secret_value()}"
-        headers.update(options.get("headers") or {})
+        extra_headers = options.get("headers") or {}
+        if not isinstance(extra_headers, Mapping):
+            raise TypeError(f"headers must be a mapping, got {type(extra_headers).__name__}")
+        headers.update(extra_headers)
         if "timeout" in options:
             timeout = _coerce_timeout(options["timeout"])
         elif not isinstance(self._config.timeout, NotGiven):

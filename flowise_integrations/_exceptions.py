@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from ._logging import redact
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -51,12 +53,52 @@ class MissingDependencyError(FlowiseError, ImportError):
         self.extra = extra
 
 
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+def _without_secrets(request: httpx.Request | None) -> httpx.Request | None:
+    """A copy of ``request`` fit to leave the process: no credentials headers, keys in the path
+    masked, no body."""
+    if request is None:
+        return None
+    headers = [
+        (name, value) for name, value in request.headers.multi_items() if name.lower() not in _SECRET_HEADERS
+    ]
+    return httpx.Request(request.method, redact(str(request.url)), headers=headers)
+
+
+def _response_without_secrets(response: httpx.Response, *, keep_content: bool) -> httpx.Response:
+    try:
+        content = response.content if keep_content else b""
+    except httpx.ResponseNotRead:  # a stream that failed before its body was read
+        content = b""
+    headers = [
+        (name, value) for name, value in response.headers.multi_items() if name.lower() not in _SECRET_HEADERS
+    ]
+    request = _without_secrets(response._request)
+    return httpx.Response(response.status_code, headers=headers, content=content, request=request)
+
+
+def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    exc = cls.__new__(cls)
+    BaseException.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
+
 class APIError(FlowiseError):
     """A failure tied to one request.
 
     ``partial_text`` is the answer text a stream had delivered before it failed (``None`` when the
     request was not a stream), so nothing received is lost on an error.
+
+    Pickling keeps every attribute except credentials: the pickled ``request`` (and the
+    ``response``'s request) lose their ``Authorization`` header and any key in the URL path, and
+    a successful response's payload (which may hold API keys or credential values) is left out.
     """
+
+    # Whether the response body may go into a pickle: error bodies are messages, 2xx bodies data.
+    _pickle_payload = True
 
     request: httpx.Request | None
     body: Any
@@ -74,6 +116,18 @@ class APIError(FlowiseError):
         self.request = request
         self.body = body
         self.partial_text = partial_text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = dict(self.__dict__)
+        if "request" in state:
+            state["request"] = _without_secrets(state["request"])
+        if isinstance(state.get("response"), httpx.Response):
+            state["response"] = _response_without_secrets(
+                state["response"], keep_content=self._pickle_payload
+            )
+        if not self._pickle_payload:
+            state["body"] = None
+        return _rebuild, (type(self), self.args, state)
 
 
 class APIConnectionError(APIError):
@@ -99,8 +153,11 @@ class APIResponseValidationError(APIError):
     """A 2xx answer that is not what the endpoint returns: wrong content type, bad JSON, bad shape.
 
     The usual cause is a ``base_url`` pointing at the Flowise UI or another server: Flowise answers
-    every unknown path with its HTML page and status 200.
+    every unknown path with its HTML page and status 200. ``body`` (the payload that did not fit)
+    is not pickled.
     """
+
+    _pickle_payload = False
 
     def __init__(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar, overload
@@ -14,7 +15,13 @@ from .._base_client import BaseClient
 from .._config import ClientConfig
 from .._constants import DEFAULT_CONNECTION_LIMITS
 from .._core.request import RequestSpec
-from .._core.response import make_status_error, parse_body, translate_transport_error, validate_as
+from .._core.response import (
+    make_status_error,
+    parse_body,
+    parse_json_as,
+    translate_transport_error,
+    validate_as,
+)
 from .._core.retry import RetryPolicy
 from .._logging import logger, redact
 from .._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
@@ -46,7 +53,7 @@ T = TypeVar("T")
 
 
 class AsyncFlowise(BaseClient):
-    """Async client for the Flowise REST API (``/api/v1``).
+    """Client for the Flowise REST API (``/api/v1``).
 
     Configuration comes from the arguments, then ``FLOWISE_BASE_URL``/``FLOWISE_API_KEY`` (and
     ``FLOWISE_TIMEOUT``/``FLOWISE_MAX_RETRIES``), then ``http://localhost:3000`` with no key.
@@ -152,6 +159,8 @@ class AsyncFlowise(BaseClient):
     async def _request(self, spec: RequestSpec, options: RequestOptions | None, cast: Any = None) -> Any:
         """Send ``spec`` and return its decoded body, validated as ``cast`` when given."""
         response = await self._send(spec, options, stream=False)
+        if cast is not None and spec.kind == "json":
+            return parse_json_as(response, cast)
         body = parse_body(response, spec.kind)
         return body if cast is None else validate_as(response, body, cast)
 
@@ -164,15 +173,17 @@ class AsyncFlowise(BaseClient):
         idempotent = spec.is_idempotent
         retries = 0
         while True:
-            logger.debug("request: %s %s (attempt %d)", request.method, redact(request.url.path), retries + 1)
+            if logger.isEnabledFor(logging.DEBUG):  # redact() only when the record will be emitted
+                path = redact(request.url.path)
+                logger.debug("request: %s %s (attempt %d)", request.method, path, retries + 1)
             try:
-                response = await self._http.send(request, stream=True)
-                if response.is_success and stream:
-                    return response
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
+                # Without ``stream`` httpx reads the body and releases the connection itself.
+                response = await self._http.send(request, stream=stream)
+                if stream and not response.is_success:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
             except httpx.TransportError as exc:
                 delay = policy.delay_for_exception(exc, retries_done=retries, idempotent=idempotent)
                 if delay is None:

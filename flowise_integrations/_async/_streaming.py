@@ -1,7 +1,8 @@
-"""``AsyncPredictionStream``: a streamed prediction as an async iterator of typed events."""
+"""``AsyncPredictionStream``: a streamed prediction as an iterator of typed events."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .._core.events import decode_event
+from .._core.finalize import close_when_collected
 from .._core.prediction import PredictionAccumulator, events_from_prediction
 from .._core.request import RequestSpec
 from .._core.response import parse_body, translate_transport_error, validate_as
@@ -24,15 +26,107 @@ if TYPE_CHECKING:
 __all__ = ["AsyncPredictionStream"]
 
 
+class _StreamState:
+    """What the event generator updates: kept apart from the stream object so the generator holds
+    no reference to it, and a dropped stream is freed (and its connection released) at once."""
+
+    __slots__ = ("accumulator", "chat_id", "done", "final")
+
+    def __init__(self, accumulator: PredictionAccumulator, chat_id: str) -> None:
+        self.accumulator = accumulator
+        self.chat_id = chat_id
+        self.final: Prediction | None = None
+        self.done = False
+
+
+async def _no_events() -> AsyncIterator[ev.StreamEvent]:
+    return
+    yield  # makes this an (empty) generator
+
+
+async def _events(response: httpx.Response, state: _StreamState) -> AsyncIterator[ev.StreamEvent]:
+    try:
+        if "text/event-stream" in response.headers.get("content-type", ""):
+            async for event in _sse_events(response, state):
+                yield event
+        else:
+            # A flow Flowise cannot stream answers with its whole prediction as JSON.
+            try:
+                await response.aread()
+            except httpx.TransportError as exc:
+                raise translate_transport_error(
+                    exc, response.request, streaming=True, partial_text=""
+                ) from exc
+            prediction: Prediction = validate_as(response, parse_body(response, "json"), Prediction)
+            state.final = prediction
+            for event in events_from_prediction(prediction):
+                yield event
+    finally:
+        state.done = True
+        await response.aclose()
+
+
+async def _sse_events(response: httpx.Response, state: _StreamState) -> AsyncIterator[ev.StreamEvent]:
+    decoder = SSEDecoder()
+    accumulator = state.accumulator
+    ended = False
+    try:
+        async for chunk in response.aiter_bytes():
+            for data in decoder.feed(chunk):
+                if not data.strip():
+                    continue  # an empty event (a keep-alive some proxies send) carries nothing
+                event = _decode(data, response, accumulator)
+                accumulator.add(event)
+                yield event
+                if isinstance(event, ev.ErrorEvent):
+                    raise StreamError(
+                        event.data,
+                        request=response.request,
+                        chat_id=state.chat_id,
+                        partial_text=accumulator.text,
+                    )
+                ended = ended or isinstance(event, ev.EndEvent)
+        for data in decoder.flush():
+            if not data.strip():
+                continue
+            event = _decode(data, response, accumulator)
+            accumulator.add(event)
+            yield event
+            ended = ended or isinstance(event, ev.EndEvent)
+    except httpx.TransportError as exc:
+        raise translate_transport_error(
+            exc, response.request, streaming=True, partial_text=accumulator.text
+        ) from exc
+    if not ended:
+        raise APIConnectionError(
+            "The stream closed before Flowise sent its end event; the answer may be incomplete",
+            request=response.request,
+            partial_text=accumulator.text,
+        )
+
+
+def _decode(data: str, response: httpx.Response, accumulator: PredictionAccumulator) -> ev.StreamEvent:
+    try:
+        return decode_event(data)
+    except ValueError as exc:
+        raise APIResponseValidationError(
+            f"Invalid event in the prediction stream: {exc}",
+            response=response,
+            body=data[:500],
+            partial_text=accumulator.text,
+        ) from None
+
+
 class AsyncPredictionStream:
-    """The events of one streamed prediction, in order; also an async context manager.
+    """The events of one streamed prediction, in order; also a context manager.
 
     The request is sent when the stream is entered or first iterated. Iterate it for every event,
     use :attr:`text_stream` for the answer text alone, or ``await`` :meth:`final` for the
     aggregated :class:`Prediction` (the same as ``predictions.create`` returns). An ``error`` event
     is yielded and then raises :class:`StreamError`; any failure keeps the text received so far in
     the exception's ``partial_text`` and in :attr:`text`. Leaving the ``async with`` block, or
-    :meth:`aclose`, closes the connection.
+    :meth:`aclose`, closes the connection; a stream dropped without either releases it when it is
+    garbage-collected.
     """
 
     def __init__(
@@ -51,16 +145,18 @@ class AsyncPredictionStream:
         self._options = options
         self.chatflow_id = chatflow_id
         self.chat_id = chat_id
-        self._accumulator = PredictionAccumulator(chat_id=chat_id, question=question, form=form)
+        self._state = _StreamState(
+            PredictionAccumulator(chat_id=chat_id, question=question, form=form), chat_id
+        )
         self._response: httpx.Response | None = None
+        self._release: weakref.finalize[..., object] | None = None
         self._iterator: AsyncIterator[ev.StreamEvent] | None = None
-        self._final: Prediction | None = None
-        self._done = False
 
     @property
     def text(self) -> str:
         """The answer text received so far."""
-        return self._final.text if self._final is not None else self._accumulator.text
+        final = self._state.final
+        return final.text if final is not None else self._state.accumulator.text
 
     @property
     def response(self) -> httpx.Response | None:
@@ -69,76 +165,18 @@ class AsyncPredictionStream:
 
     async def _open(self) -> httpx.Response:
         if self._response is None:
-            self._response = await self._client._send(self._spec, self._options, stream=True)
+            response = await self._client._send(self._spec, self._options, stream=True)
+            self._response = response
+            self._release = close_when_collected(self, response)
         return self._response
-
-    async def _events(self) -> AsyncIterator[ev.StreamEvent]:
-        response = await self._open()
-        try:
-            if "text/event-stream" in response.headers.get("content-type", ""):
-                async for event in self._sse_events(response):
-                    yield event
-            else:
-                await response.aread()
-                prediction: Prediction = validate_as(response, parse_body(response, "json"), Prediction)
-                self._final = prediction
-                for event in events_from_prediction(prediction):
-                    yield event
-        finally:
-            self._done = True
-            await response.aclose()
-
-    async def _sse_events(self, response: httpx.Response) -> AsyncIterator[ev.StreamEvent]:
-        decoder = SSEDecoder()
-        accumulator = self._accumulator
-        ended = False
-        try:
-            async for chunk in response.aiter_bytes():
-                for data in decoder.feed(chunk):
-                    event = self._decode(data, response)
-                    accumulator.add(event)
-                    yield event
-                    if isinstance(event, ev.ErrorEvent):
-                        raise StreamError(
-                            event.data,
-                            request=response.request,
-                            chat_id=self.chat_id,
-                            partial_text=accumulator.text,
-                        )
-                    ended = ended or isinstance(event, ev.EndEvent)
-            for data in decoder.flush():
-                event = self._decode(data, response)
-                accumulator.add(event)
-                yield event
-                ended = ended or isinstance(event, ev.EndEvent)
-        except httpx.TransportError as exc:
-            raise translate_transport_error(
-                exc, response.request, streaming=True, partial_text=accumulator.text
-            ) from exc
-        if not ended:
-            raise APIConnectionError(
-                "The stream closed before Flowise sent its end event; the answer may be incomplete",
-                request=response.request,
-                partial_text=accumulator.text,
-            )
-
-    def _decode(self, data: str, response: httpx.Response) -> ev.StreamEvent:
-        try:
-            return decode_event(data)
-        except ValueError as exc:
-            raise APIResponseValidationError(
-                f"Invalid event in the prediction stream: {exc}",
-                response=response,
-                body=data[:500],
-                partial_text=self._accumulator.text,
-            ) from None
 
     def __aiter__(self) -> AsyncPredictionStream:
         return self
 
     async def __anext__(self) -> ev.StreamEvent:
         if self._iterator is None:
-            self._iterator = self._events()
+            self._iterator = _no_events()  # what is left when the request fails: nothing, not a resend
+            self._iterator = _events(await self._open(), self._state)
         return await self._iterator.__anext__()
 
     @property
@@ -152,7 +190,8 @@ class AsyncPredictionStream:
         """Consume the rest of the stream and return the aggregated prediction."""
         async for _ in self:
             pass
-        return self._final if self._final is not None else self._accumulator.final()
+        final = self._state.final
+        return final if final is not None else self._state.accumulator.final()
 
     async def abort(self) -> None:
         """Ask Flowise to stop this run (``PUT /chatmessage/abort/{chatflow}/{chat}``), then close."""
@@ -163,12 +202,14 @@ class AsyncPredictionStream:
 
     async def aclose(self) -> None:
         """Close the connection; safe to call more than once."""
-        if self._iterator is not None and not self._done:
+        if self._iterator is not None and not self._state.done:
             aclose = getattr(self._iterator, "aclose", None)
             if aclose is not None:
                 await aclose()
         if self._response is not None:
             await self._response.aclose()
+        if self._release is not None:
+            self._release.detach()
 
     async def __aenter__(self) -> AsyncPredictionStream:
         try:

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 __all__ = ["Page", "PageBody", "check_page_args", "list_body_type", "to_list", "to_page"]
 
@@ -51,6 +51,8 @@ def check_page_args(page: int | None, limit: int | None) -> bool:
 
 class PageBody(BaseModel, Generic[T]):
     """Flowise's paginated body, ``{data, total}``."""
+
+    model_config = ConfigDict(defer_build=True)
 
     data: list[T]
     total: int = 0

@@ -22,6 +22,7 @@ __all__ = [
     "check_int",
     "check_mapping",
     "check_str",
+    "check_strs",
     "compact",
     "file_parts",
     "flag",
@@ -30,6 +31,7 @@ __all__ = [
     "json_list",
     "non_empty",
     "repeated",
+    "sort_order",
     "string_list",
 ]
 
@@ -95,6 +97,22 @@ def check_str(name: str, value: object, *, required: bool = False) -> None:
         raise TypeError(f"{name} must be a string, got {type(value).__name__}")
     if required and not value.strip():
         raise ValueError(f"{name} must be a non-empty string")
+
+
+def check_strs(**values: object) -> None:
+    """Each keyword is an optional string: None or a ``str``."""
+    for name, value in values.items():
+        check_str(name, value)
+
+
+def sort_order(name: str, value: object) -> str | None:
+    """``"ASC"``, ``"DESC"`` or None. Flowise falls back to its default order for anything else."""
+    if value is None:
+        return None
+    check_str(name, value)
+    if value not in ("ASC", "DESC"):
+        raise ValueError(f"{name} must be 'ASC' or 'DESC', got {value!r}")
+    return str(value)
 
 
 def check_bool(name: str, value: object) -> None:

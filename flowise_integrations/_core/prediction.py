@@ -29,6 +29,9 @@ from .request import RequestSpec, path
 __all__ = ["PredictionAccumulator", "events_from_prediction", "prediction_request"]
 
 _HUMAN_INPUT_TYPES = ("proceed", "reject")
+# Tokens are joined in groups of this many: a long stream keeps its text, not one string object
+# (about 50 bytes of overhead each) per token.
+_TOKENS_PER_CHUNK = 256
 
 
 def _uploads_to_wire(uploads: Sequence[Upload | Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -136,7 +139,8 @@ class PredictionAccumulator:
     def __init__(
         self, *, chat_id: str | None, question: str | None, form: Mapping[str, Any] | None = None
     ) -> None:
-        self._tokens: list[str] = []
+        self._chunks: list[str] = []  # joined groups of tokens
+        self._tokens: list[str] = []  # the tokens since the last group
         self._fields: dict[str, Any] = {"chatId": chat_id, "question": question}
         if form is not None:
             self._fields["form"] = dict(form)
@@ -146,11 +150,15 @@ class PredictionAccumulator:
 
     @property
     def text(self) -> str:
-        return "".join(self._tokens)
+        return "".join(self._chunks) + "".join(self._tokens)
 
     def add(self, event: ev.StreamEvent) -> None:
         if isinstance(event, ev.TokenEvent):
-            self._tokens.append(event.data)
+            tokens = self._tokens
+            tokens.append(event.data)
+            if len(tokens) >= _TOKENS_PER_CHUNK:
+                self._chunks.append("".join(tokens))
+                tokens.clear()
         elif isinstance(event, ev.MetadataEvent):
             self._metadata = event.data
         elif isinstance(event, ev.UsageMetadataEvent):
@@ -178,7 +186,7 @@ class PredictionAccumulator:
         if self._metadata is not None:
             fields.update(self._metadata.model_dump(by_alias=True, exclude_unset=True))
         text = self.text
-        if not self._tokens:
+        if not self._tokens and not self._chunks:
             executed = fields.get("agentFlowExecutedData") or []
             if executed:
                 content = executed[-1].output.get("content")

@@ -8,6 +8,7 @@ async clients share it unchanged.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import string
 from collections.abc import Mapping, Sequence
@@ -25,17 +26,26 @@ from .retry import IDEMPOTENT_METHODS
 __all__ = ["RequestSpec", "build_query", "build_request", "path"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# The characters quote() never encodes: an id made only of them (a UUID, say) is used as it is.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
 USER_AGENT = f"flowise-integrations/{__version__} python-httpx/{httpx.__version__}"
 
 
 def _segment(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    if _UNRESERVED.fullmatch(value) and value not in (".", ".."):
+        return value
     if not value.strip():
         raise ValueError(f"{name} must be a non-empty string")
     if value in (".", "..") or _CONTROL.search(value):
         raise ValueError(f"{name} {value!r} is not a valid id: it would change the request path")
     return quote(value, safe="")
+
+
+@functools.lru_cache(maxsize=512)
+def _template_fields(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def path(template: str, **params: object) -> str:
@@ -44,7 +54,7 @@ def path(template: str, **params: object) -> str:
     ``path("chatflows/{id}", id="a/b")`` gives ``"chatflows/a%2Fb"``; an empty id, ``"."``,
     ``".."`` or one with control characters raises ``ValueError`` before any request is made.
     """
-    fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    fields = _template_fields(template)
     if fields != params.keys():
         raise TypeError(f"path {template!r} takes {sorted(fields)}, got {sorted(params)}")
     return template.format(**{name: _segment(name, value) for name, value in params.items()})
@@ -108,5 +118,5 @@ def build_request(
         data=dict(spec.data) if spec.data is not None else None,
         files=files,
         headers=all_headers,
-        extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+        extensions={"timeout": (httpx.Timeout(None) if timeout is None else timeout).as_dict()},
     )

@@ -37,6 +37,7 @@ __all__ = [
     "error_message",
     "make_status_error",
     "parse_body",
+    "parse_json_as",
     "split_wrapped",
     "translate_transport_error",
     "validate_as",
@@ -188,12 +189,30 @@ def validate_as(response: httpx.Response, body: Any, type_: Any) -> Any:
     try:
         return _adapter(type_).validate_python(body)
     except ValidationError as exc:
+        # The offending values stay out of the message: they can be huge, or secret.
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)[:3]
         raise APIResponseValidationError(
             f"Unexpected response shape from {_where(response.request)}: "
-            f"{exc.error_count()} validation error(s): {exc.errors(include_url=False)[:3]}",
+            f"{exc.error_count()} validation error(s): {_truncate(str(errors))}",
             response=response,
             body=body,
         ) from None
+
+
+def parse_json_as(response: httpx.Response, type_: Any) -> Any:
+    """``validate_as(response, parse_body(response, "json"), type_)``, in one pass when possible.
+
+    A JSON body is parsed and validated straight from its bytes by pydantic-core (no intermediate
+    Python objects). Anything else, or a body that fails there, takes the two-step path, which
+    returns the same value or raises the same error as it always did.
+    """
+    content = response.content
+    if content and _is_json(response):
+        try:
+            return _adapter(type_).validate_json(content)
+        except ValidationError:
+            pass
+    return validate_as(response, parse_body(response, "json"), type_)
 
 
 def translate_transport_error(

@@ -22,26 +22,37 @@ class SSEDecoder:
 
     def __init__(self) -> None:
         self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._pending = ""
+        # The unterminated last line, in pieces: joined only once a line break arrives, so a long
+        # line sent in many chunks costs linear time, not quadratic.
+        self._pending: list[str] = []
         self._data: list[str] = []
         self._has_data = False
 
     def feed(self, chunk: bytes) -> list[str]:
         """Decode ``chunk`` and return the data of the events it completed."""
-        text = self._pending + self._utf8.decode(chunk)
+        decoded = self._utf8.decode(chunk)
+        pending = self._pending
+        if "\n" not in decoded and "\r" not in decoded and not (pending and pending[-1].endswith("\r")):
+            if decoded:
+                pending.append(decoded)
+            return []
+        text = "".join(pending) + decoded
+        pending.clear()
         if "\r" in text:
             # A lone CR at the end may be the first half of a CRLF: wait for the next chunk.
             keep_cr = text.endswith("\r")
             text = text[:-1] if keep_cr else text
             text = text.replace("\r\n", "\n").replace("\r", "\n") + ("\r" if keep_cr else "")
         lines = text.split("\n")
-        self._pending = lines.pop()
+        last = lines.pop()
+        if last:
+            pending.append(last)
         return self._process(lines) if lines else []
 
     def flush(self) -> list[str]:
         """End of stream: a complete last line is processed; an unterminated event is dropped (SSE spec)."""
-        tail = self._pending + self._utf8.decode(b"", final=True)
-        self._pending = ""
+        tail = "".join(self._pending) + self._utf8.decode(b"", final=True)
+        self._pending.clear()
         events = self._process([tail.rstrip("\r")]) if tail else []
         self._data = []
         self._has_data = False

@@ -54,6 +54,9 @@ class FlowiseConnection(BaseModel):
     max_retries: int | None = None
     """Retries for requests that are safe to repeat; ``None`` keeps the client's default (2)."""
 
+    def __getstate__(self) -> dict[Any, Any]:
+        raise TypeError(f"{type(self).__name__} cannot be pickled: it holds an API key and HTTP clients")
+
     client: Flowise | None = Field(default=None, exclude=True, repr=False)
     """A ready sync client (its settings win over the fields above; the caller closes it)."""
 

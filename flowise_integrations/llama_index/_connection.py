@@ -63,6 +63,9 @@ class FlowiseConnection:
         self._async_client = async_client
         self._owned: list[Flowise | AsyncFlowise] = []
 
+    def __getstate__(self) -> dict[str, object]:
+        raise TypeError("Flowise adapters cannot be pickled: they hold an API key and HTTP clients")
+
     @property
     def client(self) -> Flowise:
         """The sync client: the injected one, else one built from these settings."""

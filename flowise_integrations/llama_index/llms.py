@@ -103,6 +103,10 @@ class FlowiseLLM(LLM):
 
     _connection: FlowiseConnection = PrivateAttr()
 
+    def __getstate__(self) -> dict[str, object]:
+        # LlamaIndex components pickle their fields; this one's include the API key.
+        raise TypeError("FlowiseLLM cannot be pickled: it holds an API key and HTTP clients")
+
     def __init__(
         self,
         chatflow_id: str | None = None,

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
-from pydantic_core import to_jsonable_python
+from pydantic_core import from_json, to_jsonable_python
 
 __all__ = ["FlowiseModel", "JsonString", "decode_json_string", "encode_json_string"]
 
@@ -27,6 +27,9 @@ class FlowiseModel(BaseModel):
         extra="allow",
         arbitrary_types_allowed=False,
         protected_namespaces=(),
+        # Validators are built when a model is first used, not when it is defined: importing the
+        # package defines every model, and most programs use a few of them.
+        defer_build=True,
     )
 
     def to_wire(self) -> dict[str, Any]:
@@ -38,6 +41,11 @@ def decode_json_string(value: Any) -> Any:
     """Parse a JSON-string column; non-strings and strings that are not JSON pass through."""
     if isinstance(value, str) and value.strip()[:1] in ("{", "[", '"'):
         try:
+            # pydantic-core's parser: two to three times faster than json.loads on flowData.
+            return from_json(value)
+        except ValueError:
+            pass
+        try:  # what it refuses and the json module accepts (lone surrogates, for one)
             return json.loads(value)
         except ValueError:
             return value

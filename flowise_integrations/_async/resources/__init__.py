@@ -1,4 +1,4 @@
-"""Async resources, one module per group of Flowise routes."""
+"""Resources, one module per group of Flowise routes."""
 
 from .api_keys import AsyncApiKeys
 from .assistants import AsyncAssistants

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any, overload
 
 from ..._core.pagination import Page
+from ..._core.params import check_int, check_str, flag, repeated
 from ..._core.request import RequestSpec, path
 from ..._exceptions import NotFoundError
 from ..._types import RequestOptions
@@ -126,6 +127,7 @@ class AsyncChatflows(AsyncResource):
         options: RequestOptions | None = None,
     ) -> list[Chatflow] | Page[Chatflow]:
         """``GET /chatflows``: every flow of ``type`` (of every type when omitted), or one page."""
+        check_str("type", type)
         return await self._list(
             "chatflows", Chatflow, params={"type": type}, page=page, limit=limit, options=options
         )
@@ -134,6 +136,7 @@ class AsyncChatflows(AsyncResource):
         self, *, type: ChatflowType | None = None, page_size: int = 100, options: RequestOptions | None = None
     ) -> AsyncIterator[Chatflow]:
         """Every flow of ``type``, fetched ``page_size`` at a time: ``async for flow in ...iter_all()``."""
+        check_str("type", type)
         return self._iter_all(
             "chatflows", Chatflow, params={"type": type}, page_size=page_size, options=options
         )
@@ -191,7 +194,7 @@ class AsyncChatflows(AsyncResource):
         """``GET /chatflows/apikey/{key}``: flows bound to ``api_key`` (plus its workspace's unbound
         flows unless ``key_only``); an empty list when there are none. An unknown key is a 401."""
         spec = RequestSpec(
-            "GET", path("chatflows/apikey/{key}", key=api_key), params={"keyonly": True if key_only else None}
+            "GET", path("chatflows/apikey/{key}", key=api_key), params={"keyonly": flag("key_only", key_only)}
         )
         try:
             return await self._client._request(spec, options, cast=builtins.list[Chatflow])
@@ -288,11 +291,9 @@ class AsyncChatflows(AsyncResource):
         options: RequestOptions | None = None,
     ) -> Any:
         """``GET /chatflows/{id}/schedule/trigger-logs``."""
-        params = {
-            "page": page,
-            "limit": limit,
-            "status": list(status) if isinstance(status, (list, tuple)) else status,
-        }
+        check_int("page", page, minimum=1)
+        check_int("limit", limit, minimum=1)
+        params = {"page": page, "limit": limit, "status": repeated("status", status)}
         spec = RequestSpec("GET", path("chatflows/{id}/schedule/trigger-logs", id=chatflow_id), params=params)
         return await self._client._request(spec, options)
 

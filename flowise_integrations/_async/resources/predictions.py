@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..._core.files import FileInput
+from ..._core.params import check_mapping
 from ..._core.prediction import prediction_request
 from ..._types import RequestOptions
 from ...types.predictions import HistoryInput, Prediction, Upload
@@ -93,6 +94,7 @@ class AsyncPredictions(AsyncResource):
         ``end`` events. The read timeout applies per chunk (default 60 s).
         """
         _require_uuid(chatflow_id)
+        check_mapping("override_config", override_config)
         session_id = (override_config or {}).get("sessionId")
         chat_id = chat_id or (session_id if isinstance(session_id, str) and session_id else str(uuid.uuid4()))
         spec = prediction_request(

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from ..._core.params import compact, flag, non_empty
+from ..._core.params import check_str, compact, flag, non_empty
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types._base import encode_json_string
@@ -66,6 +66,7 @@ class Assistants(Resource):
         self, *, type: AssistantType | None = None, options: RequestOptions | None = None
     ) -> builtins.list[Assistant]:
         """``GET /assistants``: every assistant of the workspace, or those of one ``type``."""
+        check_str("type", type)
         spec = RequestSpec("GET", "assistants", params={"type": type})
         return self._client._request(spec, options, cast=builtins.list[Assistant])
 

@@ -12,7 +12,16 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ..._core.pagination import check_page_args
-from ..._core.params import DateInput, flag, iso_date, json_list, repeated
+from ..._core.params import (
+    DateInput,
+    check_strs,
+    flag,
+    iso_date,
+    json_list,
+    non_empty,
+    repeated,
+    sort_order,
+)
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chat_messages import ChatMessage, ChatType
@@ -73,12 +82,13 @@ class ChatMessages(Resource):
         """
         if check_page_args(page, limit) and not feedback:
             raise ValueError("page and limit only apply with feedback=True (Flowise pages by session there)")
+        check_strs(chat_id=chat_id, memory_type=memory_type, session_id=session_id, message_id=message_id)
         params = _filters(
             chat_type=chat_type,
             start_date=start_date,
             end_date=end_date,
             feedback_type=feedback_type,
-            order=order,
+            order=sort_order("order", order),
             chatId=chat_id,
             memoryType=memory_type,
             sessionId=session_id,
@@ -107,8 +117,13 @@ class ChatMessages(Resource):
 
         With ``chat_id`` the conversation's memory is cleared too and the dates only apply when
         both are given; without it ``memory_type`` is ignored and ``hard_delete`` also clears the
-        sessions from external memory stores. An unknown flow is a 404 (plain text).
+        sessions from external memory stores. An unknown flow is a 404 (``NotFoundError``).
+        A blank ``chat_id``, ``session_id`` or ``memory_type`` is refused: Flowise would ignore it
+        and delete every message of the flow.
         """
+        for name, value in (("chat_id", chat_id), ("session_id", session_id), ("memory_type", memory_type)):
+            if value is not None:
+                non_empty(name, value)
         params = _filters(
             chat_type=chat_type,
             start_date=start_date,

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any, overload
 
 from ..._core.pagination import Page
+from ..._core.params import check_int, check_str, flag, repeated
 from ..._core.request import RequestSpec, path
 from ..._exceptions import NotFoundError
 from ..._types import RequestOptions
@@ -127,6 +128,7 @@ class Chatflows(Resource):
         options: RequestOptions | None = None,
     ) -> list[Chatflow] | Page[Chatflow]:
         """``GET /chatflows``: every flow of ``type`` (of every type when omitted), or one page."""
+        check_str("type", type)
         return self._list(
             "chatflows", Chatflow, params={"type": type}, page=page, limit=limit, options=options
         )
@@ -135,6 +137,7 @@ class Chatflows(Resource):
         self, *, type: ChatflowType | None = None, page_size: int = 100, options: RequestOptions | None = None
     ) -> Iterator[Chatflow]:
         """Every flow of ``type``, fetched ``page_size`` at a time: ``for flow in ...iter_all()``."""
+        check_str("type", type)
         return self._iter_all(
             "chatflows", Chatflow, params={"type": type}, page_size=page_size, options=options
         )
@@ -192,7 +195,7 @@ class Chatflows(Resource):
         """``GET /chatflows/apikey/{key}``: flows bound to ``api_key`` (plus its workspace's unbound
         flows unless ``key_only``); an empty list when there are none. An unknown key is a 401."""
         spec = RequestSpec(
-            "GET", path("chatflows/apikey/{key}", key=api_key), params={"keyonly": True if key_only else None}
+            "GET", path("chatflows/apikey/{key}", key=api_key), params={"keyonly": flag("key_only", key_only)}
         )
         try:
             return self._client._request(spec, options, cast=builtins.list[Chatflow])
@@ -289,11 +292,9 @@ class Chatflows(Resource):
         options: RequestOptions | None = None,
     ) -> Any:
         """``GET /chatflows/{id}/schedule/trigger-logs``."""
-        params = {
-            "page": page,
-            "limit": limit,
-            "status": list(status) if isinstance(status, (list, tuple)) else status,
-        }
+        check_int("page", page, minimum=1)
+        check_int("limit", limit, minimum=1)
+        params = {"page": page, "limit": limit, "status": repeated("status", status)}
         spec = RequestSpec("GET", path("chatflows/{id}/schedule/trigger-logs", id=chatflow_id), params=params)
         return self._client._request(spec, options)
 

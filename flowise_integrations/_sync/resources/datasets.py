@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from ..._core.pagination import Page, check_page_args
-from ..._core.params import compact, non_empty, string_list
+from ..._core.params import check_bool, compact, non_empty, string_list
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.chatflows import DeleteResult
@@ -42,6 +42,7 @@ def _csv_file(content: str | bytes, filename: str) -> str:
 
 
 def _csv_fields(csv: str | bytes | None, first_row_headers: bool) -> dict[str, Any]:
+    check_bool("first_row_headers", first_row_headers)
     if csv is None:
         return {}
     return {"csvFile": _csv_file(csv, "dataset.csv"), "firstRowHeaders": first_row_headers}

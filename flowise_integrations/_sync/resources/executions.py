@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, get_args
 
 from ..._core.pagination import Page, check_page_args
-from ..._core.params import DateInput, compact, iso_date, string_list
+from ..._core.params import DateInput, check_strs, compact, iso_date, string_list
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.executions import Execution, ExecutionDeleteResult, ExecutionState
@@ -26,6 +26,7 @@ def _filters(
     start_date: DateInput | None,
     end_date: DateInput | None,
 ) -> dict[str, Any]:
+    check_strs(id=id, agentflow_id=agentflow_id, agentflow_name=agentflow_name, session_id=session_id)
     # Flowise ignores an unknown state instead of refusing it, which would return every execution.
     if state is not None and state not in get_args(ExecutionState):
         raise ValueError(f"state must be one of {', '.join(get_args(ExecutionState))}, got {state!r}")

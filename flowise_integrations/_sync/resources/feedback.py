@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import get_args
 
-from ..._core.params import DateInput, compact, iso_date, non_empty
+from ..._core.params import DateInput, check_str, compact, iso_date, non_empty, sort_order
 from ..._core.request import RequestSpec, path
 from ..._types import RequestOptions
 from ...types.feedback import ChatMessageFeedback, FeedbackRating
@@ -65,9 +65,10 @@ class Feedback(Resource):
     ) -> builtins.list[ChatMessageFeedback]:
         """``GET /feedback/{chatflowId}``, oldest first unless ``order="DESC"``. The date range
         applies only when both ``start_date`` and ``end_date`` are given."""
+        check_str("chat_id", chat_id)
         params = {
             "chatId": chat_id,
-            "order": order,
+            "order": sort_order("order", order),
             "startDate": iso_date("start_date", start_date),
             "endDate": iso_date("end_date", end_date),
         }

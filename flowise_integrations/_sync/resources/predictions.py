@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..._core.files import FileInput
+from ..._core.params import check_mapping
 from ..._core.prediction import prediction_request
 from ..._types import RequestOptions
 from ...types.predictions import HistoryInput, Prediction, Upload
@@ -94,6 +95,7 @@ class Predictions(Resource):
         ``end`` events. The read timeout applies per chunk (default 60 s).
         """
         _require_uuid(chatflow_id)
+        check_mapping("override_config", override_config)
         session_id = (override_config or {}).get("sessionId")
         chat_id = chat_id or (session_id if isinstance(session_id, str) and session_id else str(uuid.uuid4()))
         spec = prediction_request(
