@@ -7,38 +7,33 @@ import uuid
 
 import pytest
 
-from flowise_integrations import AsyncFlowise, NotFoundError, PreconditionFailedError
+from flowise_integrations import AsyncFlowise, InternalServerError, NotFoundError
 from flowise_integrations.types.assistants import Assistant
 from flowise_integrations.types.nodes import Node
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded, recorded_body
 
-ASSISTANT_ID = "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
-CREDENTIAL = "0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"
-ASSISTANT = {
-    "id": ASSISTANT_ID,
-    "details": '{"name":"Helper","instruction":"Be brief","flowId":"f-1"}',
-    "credential": CREDENTIAL,
-    "iconSrc": None,
-    "type": "CUSTOM",
-    "createdDate": "2026-01-01T00:00:00.000Z",
-    "updatedDate": "2026-01-01T00:00:00.000Z",
-    "workspaceId": "ws-1",
-}
+ASSISTANT = recorded_body("assistants/create")
+ASSISTANT_ID = ASSISTANT["id"]
+CREDENTIAL = ASSISTANT["credential"]
 
 
 async def test_create_custom_encodes_details_and_generates_a_credential(
     client: AsyncFlowise, server: MockFlowise
 ) -> None:
-    server.json("POST", "assistants", ASSISTANT)
-    assistant = await client.assistants.create(details={"name": "Helper"})
+    server.add("POST", "assistants", recorded("assistants/create"))
+    assistant = await client.assistants.create(details={"name": "helper", "instruction": "Be brief."})
     body = server.last_json()
-    assert body["details"] == '{"name":"Helper"}'
+    assert body["details"] == '{"name":"helper","instruction":"Be brief."}'
     assert body["type"] == "CUSTOM"
     assert uuid.UUID(body["credential"])
     assert "iconSrc" not in body
     assert isinstance(assistant, Assistant)
-    assert assistant.details == {"name": "Helper", "instruction": "Be brief", "flowId": "f-1"}
-    assert json.loads(assistant.to_wire()["details"])["flowId"] == "f-1"
+    assert assistant.id == ASSISTANT_ID
+    assert assistant.type == "CUSTOM"
+    assert assistant.details == {"name": "helper", "instruction": "Be brief."}
+    assert assistant.credential == CREDENTIAL
+    assert json.loads(assistant.to_wire()["details"])["instruction"] == "Be brief."
 
 
 async def test_create_openai_needs_a_credential(client: AsyncFlowise, server: MockFlowise) -> None:
@@ -50,7 +45,7 @@ async def test_create_openai_needs_a_credential(client: AsyncFlowise, server: Mo
         await client.assistants.create(details="[1, 2]")
     assert server.calls == []
 
-    server.json("POST", "assistants", {**ASSISTANT, "type": "OPENAI"})
+    server.add("POST", "assistants", recorded("assistants/create"))
     await client.assistants.create(
         details='{"name":"x","model":"gpt-4o"}', credential=CREDENTIAL, type="OPENAI", icon_src="i.png"
     )
@@ -63,39 +58,40 @@ async def test_create_openai_needs_a_credential(client: AsyncFlowise, server: Mo
 
 
 async def test_list_and_get(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("GET", "assistants", [ASSISTANT])
+    server.add("GET", "assistants", recorded("assistants/list"))
     assistants = await client.assistants.list(type="CUSTOM")
     assert dict(server.last.url.params) == {"type": "CUSTOM"}
-    assert assistants[0].details["name"] == "Helper"
+    assert [(a.id, a.details["name"]) for a in assistants] == [(ASSISTANT_ID, "helper")]
 
-    server.json("GET", f"assistants/{ASSISTANT_ID}", ASSISTANT)
-    assert (await client.assistants.get(ASSISTANT_ID)).id == ASSISTANT_ID
+    server.add("GET", f"assistants/{ASSISTANT_ID}", recorded("assistants/get"))
+    assert (await client.assistants.get(ASSISTANT_ID)).details["instruction"] == "Be brief."
     assert server.last.url.raw_path == f"/api/v1/assistants/{ASSISTANT_ID}".encode()
 
-    message = "Error: assistantsService.getAssistantById - Assistant nope not found"
-    server.json("GET", "assistants/nope", {"statusCode": 500, "success": False, "message": message}, 500)
-    with pytest.raises(NotFoundError):
+    server.add("GET", "assistants/nope", recorded("assistants/get_not_found"))
+    with pytest.raises(NotFoundError) as info:
         await client.assistants.get("nope")
+    assert info.value.operation == "assistantsService.getAssistantById"
 
 
 async def test_update(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("PUT", f"assistants/{ASSISTANT_ID}", ASSISTANT)
-    await client.assistants.update(ASSISTANT_ID, details={"name": "Helper", "instruction": "Be brief"})
+    server.add("PUT", f"assistants/{ASSISTANT_ID}", recorded("assistants/update"))
+    updated = await client.assistants.update(
+        ASSISTANT_ID, details={"name": "helper", "instruction": "Be very brief."}
+    )
     assert server.last.method == "PUT"
-    assert server.last_json() == {"details": '{"name":"Helper","instruction":"Be brief"}'}
+    assert server.last_json() == {"details": '{"name":"helper","instruction":"Be very brief."}'}
+    assert updated.details == {"name": "helper", "instruction": "Be very brief."}
     with pytest.raises(ValueError, match="nothing to update"):
         await client.assistants.update(ASSISTANT_ID)
 
-    message = "Error: assistantsService.updateAssistant - Details must include a name field"
-    server.json(
-        "PUT", f"assistants/{ASSISTANT_ID}", {"statusCode": 412, "success": False, "message": message}, 412
-    )
-    with pytest.raises(PreconditionFailedError):
-        await client.assistants.update(ASSISTANT_ID, details={"instruction": "x"})
+    # A custom assistant's details must keep a name: Flowise answers a wrapped 500.
+    server.add("PUT", f"assistants/{ASSISTANT_ID}", recorded("assistants/update_without_name"))
+    with pytest.raises(InternalServerError, match="Details must include a name field"):
+        await client.assistants.update(ASSISTANT_ID, details={"instruction": "nameless"})
 
 
 async def test_delete_sends_is_delete_both_only_when_true(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("DELETE", f"assistants/{ASSISTANT_ID}", {"raw": [], "affected": 1})
+    server.add("DELETE", f"assistants/{ASSISTANT_ID}", recorded("assistants/delete"))
     result = await client.assistants.delete(ASSISTANT_ID)
     assert result.affected == 1
     assert server.last.url.query == b""
@@ -104,25 +100,29 @@ async def test_delete_sends_is_delete_both_only_when_true(client: AsyncFlowise, 
 
 
 async def test_components(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("GET", "assistants/components/chatmodels", [{"name": "chatOpenAI", "label": "ChatOpenAI"}])
-    server.json(
-        "GET", "assistants/components/docstores", [{"name": "store-1", "label": "KB", "description": ""}]
-    )
-    server.json("GET", "assistants/components/tools", [{"name": "calculator", "inputs": []}])
+    server.add("GET", "assistants/components/chatmodels", recorded("assistants/components_chat_models"))
+    server.add("GET", "assistants/components/docstores", recorded("assistants/components_docstores"))
+    server.add("GET", "assistants/components/tools", recorded("assistants/components_tools"))
     models = await client.assistants.list_chat_models()
-    assert isinstance(models[0], Node)
-    assert models[0].name == "chatOpenAI"
-    stores = await client.assistants.list_document_stores()
-    assert stores[0].name == "store-1"
-    assert stores[0].label == "KB"
-    assert (await client.assistants.list_tools())[0].name == "calculator"
+    assert all(isinstance(model, Node) for model in models)
+    assert [m.name for m in models] == ["awsChatBedrock", "azureChatOpenAI"]
+    assert all(m.category == "Chat Models" for m in models)
+    [store] = await client.assistants.list_document_stores()
+    assert (store.label, store.description) == ("corpus", "flowise-integrations corpus")
+    assert uuid.UUID(store.name)  # the store's id
+    tools = await client.assistants.list_tools()
+    assert [t.name for t in tools] == ["awsDynamoDBKVStorage", "awsSNS"]
+    assert all(t.inputs for t in tools)
 
 
 async def test_generate_instruction(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("POST", "assistants/generate/instruction", {"content": "You are a helpful bot."})
+    server.add("POST", "assistants/generate/instruction", recorded("assistants/generate_instruction"))
     model = {"name": "chatOpenAI", "inputs": {"modelName": "gpt-4o"}, "credential": CREDENTIAL}
-    text = await client.assistants.generate_instruction(task="answer FAQs", chat_model=model)
-    assert text == "You are a helpful bot."
-    assert server.last_json() == {"task": "answer FAQs", "selectedChatModel": model}
+    text = await client.assistants.generate_instruction(
+        task="answer questions about the sky", chat_model=model
+    )
+    assert text == recorded_body("assistants/generate_instruction")["content"]
+    assert "answer questions about the sky" in text
+    assert server.last_json() == {"task": "answer questions about the sky", "selectedChatModel": model}
     with pytest.raises(ValueError):
         await client.assistants.generate_instruction(task="x", chat_model={})

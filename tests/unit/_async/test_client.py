@@ -15,6 +15,7 @@ from flowise_integrations import (
     RetryPolicy,
 )
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded
 
 BASE_URL = "http://flowise.test"
 
@@ -37,10 +38,8 @@ def make_client(server: MockFlowise, **kwargs: object) -> AsyncFlowise:
 
 
 async def test_ping_and_version(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add(
-        "GET", "ping", httpx.Response(200, text="pong", headers={"content-type": "text/html; charset=utf-8"})
-    )
-    server.json("GET", "version", {"version": "3.1.4"})
+    server.add("GET", "ping", recorded("client/ping"))
+    server.add("GET", "version", recorded("client/version"))
     assert await client.ping() == "pong"
     assert await client.version() == "3.1.4"
 
@@ -95,15 +94,11 @@ async def test_predictions_are_not_retried_on_gateway_errors(
 
 async def test_429_long_retry_after_raises_at_once(server: MockFlowise, delays: list[float]) -> None:
     flow = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
-    server.add(
-        "POST",
-        f"prediction/{flow}",
-        httpx.Response(429, text="slow down", headers={"retry-after": "60", "content-type": "text/html"}),
-    )
+    server.add("POST", f"prediction/{flow}", recorded("errors/rate_limited"))
     with pytest.raises(RateLimitError) as info:
         await make_client(server).predictions.create(flow, "hi")
     assert info.value.retry_after == 60.0
-    assert str(info.value) == "429 slow down"
+    assert str(info.value) == "429 Too many requests, slow down"
     assert len(server.calls) == 1
 
 
@@ -111,14 +106,11 @@ async def test_429_short_retry_after_is_retried_even_for_predictions(
     server: MockFlowise, delays: list[float]
 ) -> None:
     flow = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
-    server.add(
-        "POST",
-        f"prediction/{flow}",
-        httpx.Response(429, text="slow down", headers={"retry-after": "1"}),
-        httpx.Response(200, json={"text": "ok"}),
-    )
+    limited = recorded("errors/rate_limited")
+    limited.headers["retry-after"] = "1"
+    server.add("POST", f"prediction/{flow}", limited, recorded("predictions/rate_limited_first"))
     prediction = await make_client(server).predictions.create(flow, "hi")
-    assert prediction.text == "ok"
+    assert prediction.text == "Echo: hi"
     assert delays == [1.0]
 
 
@@ -156,15 +148,11 @@ async def test_read_timeout_on_post_is_not_retried(delays: list[float]) -> None:
 async def test_unknown_route_html_200_is_a_validation_error(
     client: AsyncFlowise, server: MockFlowise
 ) -> None:
-    server.add(
-        "GET",
-        "version",
-        httpx.Response(
-            200, text="<!DOCTYPE html><html></html>", headers={"content-type": "text/html; charset=utf-8"}
-        ),
-    )
-    with pytest.raises(APIResponseValidationError, match="base_url"):
+    server.add("GET", "version", recorded("errors/unknown_route"))
+    with pytest.raises(APIResponseValidationError, match="base_url") as info:
         await client.version()
+    assert info.value.status_code == 200
+    assert "HTML page" in info.value.message
 
 
 async def test_context_manager_closes_owned_client() -> None:

@@ -1,4 +1,8 @@
-"""Datasets: bodies and routes, and the enterprise feature gate surfaced in the 403 message."""
+"""Datasets: bodies and routes, and the enterprise feature gate surfaced in the 403 message.
+
+Open-source Flowise answers every datasets route with 403, so the 403 is the recorded one and the
+dataset bodies are written after the server source.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import pytest
 from flowise_integrations import AsyncFlowise, NotFoundError, Page, PermissionDeniedError
 from flowise_integrations.types.datasets import DatasetDetail, DatasetRow
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded
 
 DS_ID = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"
 ROW_ID = "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a"
@@ -31,7 +36,6 @@ ROW = {
     "sequenceNo": 0,
     "updatedDate": "2026-01-01T00:00:00.000Z",
 }
-FORBIDDEN = httpx.Response(403, json={"message": "Forbidden"})
 
 
 def decode_csv_file(value: str) -> tuple[bytes, str]:
@@ -172,7 +176,7 @@ async def test_open_source_403_names_the_enterprise_feature(
     route: str,
     call: Callable[[AsyncFlowise], Awaitable[Any]],
 ) -> None:
-    server.add(method, route, FORBIDDEN)
+    server.add(method, route, recorded("errors/datasets_forbidden"))
     with pytest.raises(PermissionDeniedError) as info:
         await call(client)
     assert info.value.status_code == 403
@@ -181,7 +185,7 @@ async def test_open_source_403_names_the_enterprise_feature(
 
 
 async def test_iter_all_403_names_the_enterprise_feature(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("GET", "datasets", FORBIDDEN)
+    server.add("GET", "datasets", recorded("errors/datasets_forbidden"))
     with pytest.raises(PermissionDeniedError, match="Enterprise"):
         async for _ in client.datasets.iter_all():
             pass

@@ -7,27 +7,23 @@ import pytest
 from flowise_integrations import AsyncFlowise, BadRequestError, NotFoundError
 from flowise_integrations.types.feedback import ChatMessageFeedback
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded, recorded_body
 
-FLOW_ID = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
-MESSAGE_ID = "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"
-FEEDBACK = {
-    "id": "f-1",
-    "chatflowid": FLOW_ID,
-    "chatId": "chat-1",
-    "messageId": MESSAGE_ID,
-    "rating": "THUMBS_UP",
-    "content": "spot on",
-    "createdDate": "2026-01-01T00:00:02.000Z",
-}
+FEEDBACK = recorded_body("feedback/create")
+FLOW_ID = FEEDBACK["chatflowid"]
+MESSAGE_ID = FEEDBACK["messageId"]
 
 
 async def test_create(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("POST", "feedback", FEEDBACK)
-    feedback = await client.feedback.create(message_id=MESSAGE_ID, rating="THUMBS_UP", content="spot on")
-    assert server.last_json() == {"messageId": MESSAGE_ID, "rating": "THUMBS_UP", "content": "spot on"}
+    server.add("POST", "feedback", recorded("feedback/create"))
+    feedback = await client.feedback.create(message_id=MESSAGE_ID, rating="THUMBS_UP", content="good")
+    assert server.last_json() == {"messageId": MESSAGE_ID, "rating": "THUMBS_UP", "content": "good"}
     assert isinstance(feedback, ChatMessageFeedback)
-    assert feedback.message_id == MESSAGE_ID
-    assert feedback.chat_id == "chat-1"
+    assert (feedback.message_id, feedback.rating, feedback.content) == (MESSAGE_ID, "THUMBS_UP", "good")
+    # Flowise fills in the chat and flow of the message.
+    assert feedback.chat_id == recorded_body("predictions/conversation_chain")["chatId"]
+    assert feedback.chatflowid == FLOW_ID
+    assert feedback.created_date is not None
 
     await client.feedback.create(
         message_id=MESSAGE_ID, rating="THUMBS_DOWN", chat_id="chat-1", chatflow_id=FLOW_ID
@@ -47,22 +43,16 @@ async def test_create_validates_and_maps_errors(client: AsyncFlowise, server: Mo
         await client.feedback.create(message_id="", rating="THUMBS_UP")
     assert server.calls == []
 
-    server.json(
-        "POST",
-        "feedback",
-        {"statusCode": 404, "success": False, "message": "Message with ID x not found"},
-        404,
-    )
-    with pytest.raises(NotFoundError):
+    server.add("POST", "feedback", recorded("feedback/create_unknown_message"))
+    with pytest.raises(NotFoundError, match="Message with ID"):
         await client.feedback.create(message_id="x", rating="THUMBS_UP")
-    message = "Inconsistent chat ID: message with ID x does not belong to chat with ID other"
-    server.json("POST", "feedback", {"statusCode": 400, "success": False, "message": message}, 400)
+    server.add("POST", "feedback", recorded("feedback/create_wrong_chat"))
     with pytest.raises(BadRequestError, match="Inconsistent chat ID"):
-        await client.feedback.create(message_id="x", rating="THUMBS_UP", chat_id="other")
+        await client.feedback.create(message_id=MESSAGE_ID, rating="THUMBS_UP", chat_id="other-chat")
 
 
 async def test_list(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("GET", f"feedback/{FLOW_ID}", [FEEDBACK])
+    server.add("GET", f"feedback/{FLOW_ID}", recorded("feedback/list"))
     items = await client.feedback.list(
         FLOW_ID, chat_id="chat-1", order="DESC", start_date="2026-01-01", end_date="2026-02-01"
     )
@@ -73,18 +63,21 @@ async def test_list(client: AsyncFlowise, server: MockFlowise) -> None:
         "startDate": "2026-01-01",
         "endDate": "2026-02-01",
     }
-    assert [f.rating for f in items] == ["THUMBS_UP"]
+    # Listed after the rating was changed (see test_update).
+    assert [(f.id, f.rating, f.content) for f in items] == [
+        (FEEDBACK["id"], "THUMBS_DOWN", "wrong after all")
+    ]
 
 
 async def test_update(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("PUT", "feedback/f-1", {"status": "OK"})
-    assert await client.feedback.update("f-1", rating="THUMBS_DOWN", content="wrong") is None
+    feedback_id = FEEDBACK["id"]
+    server.add("PUT", f"feedback/{feedback_id}", recorded("feedback/update"))
+    assert await client.feedback.update(feedback_id, rating="THUMBS_DOWN", content="wrong after all") is None
     assert server.last.method == "PUT"
-    assert server.last_json() == {"rating": "THUMBS_DOWN", "content": "wrong"}
+    assert server.last_json() == {"rating": "THUMBS_DOWN", "content": "wrong after all"}
     with pytest.raises(ValueError, match="nothing to update"):
-        await client.feedback.update("f-1")
+        await client.feedback.update(feedback_id)
 
-    message = "Feedback with ID nope not found"
-    server.json("PUT", "feedback/nope", {"statusCode": 404, "success": False, "message": message}, 404)
-    with pytest.raises(NotFoundError):
+    server.add("PUT", "feedback/nope", recorded("feedback/update_not_found"))
+    with pytest.raises(NotFoundError, match="Feedback with ID"):
         await client.feedback.update("nope", rating="THUMBS_UP")

@@ -1,3 +1,6 @@
+"""Marketplace: the built-in templates (flows with their flow data, tools with code), and custom
+templates, which the harness key may not touch."""
+
 from __future__ import annotations
 
 import json
@@ -7,43 +10,11 @@ import pytest
 from flowise_integrations import AsyncFlowise, NotFoundError, PermissionDeniedError
 from flowise_integrations.types.marketplace import CustomTemplate, MarketplaceTemplate
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded
 
 FLOW_ID = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
-FLOW_FILE = {
-    "description": "A simple LLM chain",
-    "usecases": ["Basic"],
-    "framework": ["Langchain"],
-    "nodes": [],
-    "edges": [],
-}
-TEMPLATES = [
-    {
-        "id": "2f0e7b1c-1111-4a2b-9c3d-444455556666",
-        "templateName": "Simple LLM Chain",
-        "flowData": json.dumps(FLOW_FILE),
-        "badge": "POPULAR",
-        "framework": ["Langchain"],
-        "usecases": ["Basic"],
-        "categories": ["Chat Models", "Chains"],
-        "type": "Chatflow",
-        "description": "A simple LLM chain",
-    },
-    {
-        "name": "add_contact_hubspot",
-        "description": "Add new contact to Hubspot",
-        "color": "linear-gradient(rgb(85,198,123), rgb(0,230,99))",
-        "iconSrc": "https://cdn.worldvectorlogo.com/logos/hubspot-1.svg",
-        "schema": '[{"id":1,"property":"email","description":"email","type":"string","required":true}]',
-        "func": "return $email",
-        "id": "9a8b7c6d-0000-4000-8000-000000000001",
-        "type": "Tool",
-        "framework": ["Langchain"],
-        "badge": "",
-        "usecases": [],
-        "categories": [],
-        "templateName": "Add Hubspot Contact",
-    },
-]
+# Custom templates need permissions no API key can get on the harness server: this body is written
+# after the server's CustomTemplate entity.
 CUSTOM = {
     "id": "7d6c5b4a-aaaa-4bbb-8ccc-dddddddddddd",
     "name": "My RAG",
@@ -60,20 +31,32 @@ CUSTOM = {
 
 
 async def test_list_templates(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("GET", "marketplaces/templates", TEMPLATES)
-    flow, tool = await client.marketplace.list_templates()
+    server.add("GET", "marketplaces/templates", recorded("marketplace/templates"))
+    first, second = await client.marketplace.list_templates()
     assert server.last.url.raw_path == b"/api/v1/marketplaces/templates"
-    assert isinstance(flow, MarketplaceTemplate)
-    assert flow.flow_data == FLOW_FILE
-    assert flow.categories == ["Chat Models", "Chains"]
+    assert isinstance(first, MarketplaceTemplate)
+    assert (first.template_name, first.type) == ("Agentic RAG", "AgentflowV2")
+    assert first.categories == ["Agent Flows"]
+    assert first.usecases == ["Reflective Agent", "Documents QnA"]
+    # flowData is the template file, with its own description and nodes.
+    assert first.flow_data is not None
+    assert first.flow_data["nodes"]
+    assert first.flow_data["description"] == first.description
+    assert second.template_name == "Agents Handoff"
+
+
+async def test_tool_templates_carry_their_code(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("GET", "marketplaces/templates", recorded("marketplace/templates_tool"))
+    [tool] = await client.marketplace.list_templates()
     assert tool.type == "Tool"
     assert tool.flow_data is None
     assert tool.model_extra is not None
-    assert json.loads(tool.model_extra["schema"])[0]["property"] == "email"
+    assert tool.model_extra["func"]
+    assert json.loads(tool.model_extra["schema"])[0]["property"]
 
 
 async def test_list_templates_needs_permission(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("GET", "marketplaces/templates", {"message": "Forbidden"}, 403)
+    server.add("GET", "marketplaces/templates", recorded("errors/forbidden"))
     with pytest.raises(PermissionDeniedError):
         await client.marketplace.list_templates()
 
@@ -88,6 +71,10 @@ async def test_list_custom_templates(client: AsyncFlowise, server: MockFlowise) 
     assert templates[0].shared is True
     assert templates[0].flow_data == {"nodes": [], "edges": []}
     assert (templates[1].flow_data, templates[1].icon_src, templates[1].usecases) == (None, "x.svg", "")
+
+    server.add("GET", "marketplaces/custom", recorded("marketplace/custom_list_forbidden"))
+    with pytest.raises(PermissionDeniedError):
+        await client.marketplace.list_custom_templates()
 
 
 async def test_save_custom_template(client: AsyncFlowise, server: MockFlowise) -> None:
@@ -113,6 +100,11 @@ async def test_save_custom_template(client: AsyncFlowise, server: MockFlowise) -
     tool = {"iconSrc": "x.svg", "schema": "[]", "func": "return 1"}
     await client.marketplace.save_custom_template(name="My tool", tool=tool)
     assert server.last_json() == {"name": "My tool", "tool": tool}
+
+    server.add("POST", "marketplaces/custom", recorded("marketplace/custom_save_forbidden"))
+    with pytest.raises(PermissionDeniedError) as info:
+        await client.marketplace.save_custom_template(name="My RAG", chatflow_id=FLOW_ID)
+    assert info.value.body == {"message": "Forbidden"}
 
 
 async def test_save_custom_template_validation(client: AsyncFlowise, server: MockFlowise) -> None:

@@ -1,4 +1,4 @@
-"""Predictions, whole and streamed, on bodies shaped like Flowise's."""
+"""Predictions, whole and streamed, on the answers and event streams Flowise 3.1.4 sent."""
 
 from __future__ import annotations
 
@@ -15,64 +15,42 @@ from flowise_integrations import (
     Upload,
 )
 from flowise_integrations.types import (
+    ActionEvent,
     AgentFlowEvent,
+    AgentFlowExecutedDataEvent,
     EndEvent,
     ErrorEvent,
     MetadataEvent,
+    NextAgentFlowEvent,
+    SourceDocumentsEvent,
     StartEvent,
     TokenEvent,
     UnknownEvent,
 )
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded, recorded_body, recorded_events, recorded_sse, recorded_sse_bytes
 
 FLOW = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
 ROUTE = f"prediction/{FLOW}"
 
 
 def sse(*events: dict[str, object], tail: bytes = b"") -> httpx.Response:
+    """A stream framed as Flowise frames it, for event sequences the server cannot be made to send."""
     body = b"".join(b"message:\ndata:" + json.dumps(e).encode() + b"\n\n" for e in events) + tail
     return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
 
 
-CHAIN = (
-    {"event": "start", "data": "FAKE:"},
-    {"event": "token", "data": "FAKE:"},
-    {"event": "token", "data": " stream"},
-    {"event": "token", "data": " chain"},
-    {
-        "event": "metadata",
-        "data": {
-            "chatId": "c1",
-            "chatMessageId": "m1",
-            "question": "stream chain",
-            "sessionId": "c1",
-            "memoryType": "Buffer Memory",
-        },
-    },
-    {"event": "end", "data": "[DONE]"},
-)
+def stream_without(name: str, *dropped: str) -> httpx.Response:
+    """The recorded stream ``name`` without its events named in ``dropped``."""
+    return sse(*(e for e in recorded_events(name) if e["event"] not in dropped))
 
 
 async def test_create_sends_flowise_shapes(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json(
-        "POST",
-        ROUTE,
-        {
-            "text": "FAKE: hi",
-            "question": "hi",
-            "chatId": "c1",
-            "chatMessageId": "m1",
-            "sessionId": "c1",
-            "memoryType": "Buffer Memory",
-            "isStreamValid": False,
-            "followUpPrompts": json.dumps(json.dumps(["q1", "q2"])),
-            "sourceDocuments": [{"pageContent": "sky", "metadata": {"source": "a"}}],
-        },
-    )
+    server.add("POST", ROUTE, recorded("predictions/conversation_chain"))
     upload = Upload.from_bytes(b"\x89PNG", "pic.png")
     prediction = await client.predictions.create(
         FLOW,
-        "hi",
+        "hello chain",
         chat_id="c1",
         override_config={"sessionId": "s1", "temperature": 0.1},
         history=[{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}],
@@ -80,7 +58,7 @@ async def test_create_sends_flowise_shapes(client: AsyncFlowise, server: MockFlo
         lead_email="x@example.com",
     )
     assert server.last_json() == {
-        "question": "hi",
+        "question": "hello chain",
         "chatId": "c1",
         "overrideConfig": {"sessionId": "s1", "temperature": 0.1},
         "history": [{"role": "userMessage", "content": "a"}, {"role": "apiMessage", "content": "b"}],
@@ -89,10 +67,93 @@ async def test_create_sends_flowise_shapes(client: AsyncFlowise, server: MockFlo
         ],
         "leadEmail": "x@example.com",
     }
-    assert prediction.text == "FAKE: hi"
-    assert prediction.follow_up_prompts == ["q1", "q2"]
-    assert prediction.source_documents[0].page_content == "sky"
+    body = recorded_body("predictions/conversation_chain")
+    assert prediction.text == "FAKE: hello chain"
+    assert prediction.question == "hello chain"
     assert prediction.memory_type == "Buffer Memory"
+    assert prediction.session_id == prediction.chat_id == body["chatId"]
+    assert prediction.chat_message_id == body["chatMessageId"]
+    assert prediction.is_stream_valid is False
+    assert prediction.follow_up_prompts is None
+    assert prediction.source_documents == []
+
+
+async def test_memory_keeps_the_session(client: AsyncFlowise, server: MockFlowise) -> None:
+    first = recorded_body("predictions/conversation_chain")
+    server.add("POST", ROUTE, recorded("predictions/conversation_chain_memory"))
+    second = await client.predictions.create(FLOW, "and again", chat_id=first["chatId"])
+    assert second.text == "FAKE: and again"
+    assert second.session_id == first["sessionId"]
+    assert second.chat_message_id != first["chatMessageId"]
+
+
+async def test_follow_up_prompts_are_decoded_twice(client: AsyncFlowise, server: MockFlowise) -> None:
+    # Flowise sends follow-up prompts double-encoded when a flow enables them (not the harness flows).
+    body = recorded_body("predictions/conversation_chain")
+    body["followUpPrompts"] = json.dumps(json.dumps(["q1", "q2"]))
+    server.add("POST", ROUTE, recorded("predictions/conversation_chain", body=body))
+    assert (await client.predictions.create(FLOW, "hi")).follow_up_prompts == ["q1", "q2"]
+
+
+async def test_retrieval_answer_has_source_documents(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded("predictions/retrieval"))
+    prediction = await client.predictions.create(FLOW, "Why is the sky blue?")
+    assert prediction.text == "FAKE: Why is the sky blue?"
+    sources = [doc.metadata["source"] for doc in prediction.source_documents]
+    assert sources[0] == "sky.txt"
+    assert len(sources) == 4
+    sky = prediction.source_documents[0]
+    assert sky.page_content.startswith("The sky looks blue because of Rayleigh scattering")
+    assert sky.metadata["loc"] == {"lines": {"from": 1, "to": 1}}
+    assert sky.metadata["docId"]
+
+
+async def test_agentflow_answer(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded("predictions/agentflow"))
+    prediction = await client.predictions.create(FLOW, "hello agentflow")
+    assert prediction.text == "Echo: hello agentflow"
+    assert prediction.execution_id == recorded_body("predictions/agentflow")["executionId"]
+    assert prediction.memory_type is None
+    nodes = prediction.agent_flow_executed_data
+    assert [(n.node_id, n.node_label, n.status) for n in nodes] == [
+        ("startAgentflow_0", "Start", "FINISHED"),
+        ("directReplyAgentflow_0", "Direct Reply", "FINISHED"),
+    ]
+    assert nodes[1].previous_node_ids == ["startAgentflow_0"]
+    assert nodes[1].data["output"] == {"content": "Echo: hello agentflow"}
+
+
+async def test_custom_function_answer(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded("predictions/custom_function"))
+    prediction = await client.predictions.create(FLOW, "hello fn")
+    assert prediction.text == "Echo: hello fn"
+    assert prediction.session_id == prediction.chat_id
+
+
+async def test_human_input_stop_and_resume(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded("predictions/human_input_stopped"))
+    stopped = await client.predictions.create(FLOW, "ship it?", chat_id="c1")
+    assert stopped.text == "\n\nApprove?"
+    assert stopped.action is not None
+    assert stopped.action.mapping == {"approve": "Proceed", "reject": "Reject"}
+    assert stopped.action.elements is not None
+    assert [e["type"] for e in stopped.action.elements] == [
+        "agentflowv2-approve-button",
+        "agentflowv2-reject-button",
+    ]
+    assert stopped.action.data is not None
+    assert stopped.action.data["nodeId"] == "humanInputAgentflow_0"
+    assert [n.status for n in stopped.agent_flow_executed_data] == ["FINISHED", "STOPPED"]
+
+    server.add("POST", ROUTE, recorded("predictions/human_input_resumed"))
+    resumed = await client.predictions.create(
+        FLOW, chat_id="c1", human_input={"type": "proceed", "feedback": "go"}
+    )
+    assert server.last_json() == {"chatId": "c1", "humanInput": {"type": "proceed", "feedback": "go"}}
+    assert resumed.text == "Approved"
+    assert resumed.question is None
+    assert resumed.action is None
+    assert resumed.agent_flow_executed_data[-1].node_id == "approved_0"
 
 
 @pytest.mark.parametrize(
@@ -117,7 +178,7 @@ async def test_bad_arguments_raise_before_sending(
 
 
 async def test_multipart_files_with_override_fields(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("POST", ROUTE, {"text": "ok"})
+    server.add("POST", ROUTE, recorded("predictions/custom_function"))
     await client.predictions.create(
         FLOW, "summarise", files=[("notes.txt", b"hello")], override_config={"sessionId": "s1", "topK": 2}
     )
@@ -132,7 +193,7 @@ async def test_multipart_files_with_override_fields(client: AsyncFlowise, server
 
 
 async def test_stream_yields_typed_events_and_aggregates(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("POST", ROUTE, sse(*CHAIN))
+    server.add("POST", ROUTE, recorded_sse("conversation_chain"))
     async with client.predictions.stream(FLOW, "stream chain") as stream:
         events = [event async for event in stream]
         final = await stream.final()
@@ -148,112 +209,157 @@ async def test_stream_yields_typed_events_and_aggregates(client: AsyncFlowise, s
         MetadataEvent,
         EndEvent,
     ]
+    metadata = recorded_events("conversation_chain")[-2]["data"]
     assert final.text == "FAKE: stream chain"
-    assert final.chat_message_id == "m1"
+    assert final.question == "stream chain"
+    assert final.chat_id == metadata["chatId"]
+    assert final.chat_message_id == metadata["chatMessageId"]
     assert final.memory_type == "Buffer Memory"
 
 
 async def test_text_stream(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("POST", ROUTE, sse(*CHAIN))
+    server.add("POST", ROUTE, recorded_sse("conversation_chain"))
     chunks = [chunk async for chunk in client.predictions.stream(FLOW, "x").text_stream]
     assert chunks == ["FAKE:", " stream", " chain"]
 
 
 async def test_session_id_becomes_the_chat_id(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("POST", ROUTE, sse(*CHAIN))
+    server.add("POST", ROUTE, recorded_sse("conversation_chain"))
     stream = client.predictions.stream(FLOW, "x", override_config={"sessionId": "sess-9"})
     assert stream.chat_id == "sess-9"
     await stream.final()
+    assert server.last_json()["chatId"] == "sess-9"
 
 
-async def test_error_event_raises_with_partial_text(client: AsyncFlowise, server: MockFlowise) -> None:
+async def test_retrieval_stream_carries_source_documents(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded_sse("retrieval"))
+    async with client.predictions.stream(FLOW, "What does a volcano do?") as stream:
+        events = [event async for event in stream]
+        final = await stream.final()
+    assert [e.event for e in events[-3:]] == ["sourceDocuments", "metadata", "end"]
+    [documents] = [e for e in events if isinstance(e, SourceDocumentsEvent)]
+    assert documents.data[0].metadata["source"] == "volcano.txt"
+    assert final.text == "FAKE: What does a volcano do?"
+    assert [d.metadata["source"] for d in final.source_documents] == [
+        d.metadata["source"] for d in documents.data
+    ]
+
+
+async def test_agentflow_stream(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded_sse("agentflow"))
+    stream = client.predictions.stream(FLOW, "stream me")
+    events = [event async for event in stream]
+    assert events[0] == AgentFlowEvent("INPROGRESS")
+    assert events[-3] == AgentFlowEvent("FINISHED")
+    assert [type(e) for e in events[-2:]] == [MetadataEvent, EndEvent]
+    steps = [(e.data["nodeId"], e.data["status"]) for e in events if isinstance(e, NextAgentFlowEvent)]
+    assert steps == [
+        ("startAgentflow_0", "INPROGRESS"),
+        ("startAgentflow_0", "FINISHED"),
+        ("directReplyAgentflow_0", "INPROGRESS"),
+        ("directReplyAgentflow_0", "FINISHED"),
+    ]
+    executed = [e for e in events if isinstance(e, AgentFlowExecutedDataEvent)]
+    assert [len(e.data) for e in executed] == [1, 2]
+    assert [e.data for e in events if isinstance(e, TokenEvent)] == ["Echo: stream me"]
+    assert (await stream.final()).text == "Echo: stream me"
+
+
+async def test_agentflow_stream_without_tokens_falls_back_to_the_last_node(
+    client: AsyncFlowise, server: MockFlowise
+) -> None:
+    # No token arrived: the final text falls back to the last node's output.
+    server.add("POST", ROUTE, stream_without("agentflow", "token"))
+    assert (await client.predictions.stream(FLOW, "stream me").final()).text == "Echo: stream me"
+
+
+async def test_human_input_stream_ends_with_the_action(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded_sse("human_input"))
+    async with client.predictions.stream(FLOW, "ship it?") as stream:
+        events = [event async for event in stream]
+        final = await stream.final()
+    [action] = [e for e in events if isinstance(e, ActionEvent)]
+    assert action.data.mapping == {"approve": "Proceed", "reject": "Reject"}
+    assert AgentFlowEvent("STOPPED") in events
+    assert [e.event for e in events[-2:]] == ["metadata", "end"]
+    assert final.action is not None
+    assert final.action.id == action.data.id
+    assert final.text == "\n\nApprove?"
+
+
+async def test_error_event_raises(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded_sse("flow_key_unauthorized"))
+    seen: list[object] = []
+    stream = client.predictions.stream(FLOW, "hi")
+    with pytest.raises(StreamError) as info:
+        async for event in stream:
+            seen.append(event)
+    assert seen == [ErrorEvent("Error: predictionsServices.buildChatflow - Unauthorized")]
+    assert info.value.message == "Error: predictionsServices.buildChatflow - Unauthorized"
+    assert info.value.chat_id == stream.chat_id
+    assert info.value.partial_text == ""
+
+
+async def test_error_event_keeps_the_partial_text(client: AsyncFlowise, server: MockFlowise) -> None:
     server.add(
         "POST",
         ROUTE,
         sse(
             {"event": "token", "data": "Hel"},
-            {"event": "error", "data": "Error: predictionsServices.buildChatflow - boom"},
-            {"event": "end", "data": "[DONE]"},
+            *recorded_events("flow_key_unauthorized"),
         ),
     )
-    seen: list[object] = []
     stream = client.predictions.stream(FLOW, "x")
     with pytest.raises(StreamError) as info:
-        async for event in stream:
-            seen.append(event)
-    assert isinstance(seen[-1], ErrorEvent)
+        await stream.final()
     assert info.value.partial_text == "Hel"
-    assert info.value.chat_id == stream.chat_id
-    assert "boom" in str(info.value)
+    assert "Unauthorized" in str(info.value)
     assert stream.text == "Hel"
 
 
 async def test_json_answer_still_streams(client: AsyncFlowise, server: MockFlowise) -> None:
-    body = {
-        "text": "Echo: hi",
-        "question": "hi",
-        "chatId": "c2",
-        "chatMessageId": "m2",
-        "isStreamValid": False,
-    }
-    server.json("POST", ROUTE, body)
-    async with client.predictions.stream(FLOW, "hi") as stream:
+    server.add("POST", ROUTE, recorded("predictions/custom_function_streamed"))
+    async with client.predictions.stream(FLOW, "stream fn") as stream:
         events = [event async for event in stream]
     assert [type(e) for e in events] == [TokenEvent, MetadataEvent, EndEvent]
-    assert await stream.final() == await client.predictions.create(FLOW, "hi")
+    assert events[0] == TokenEvent("Echo: stream fn")
+    assert await stream.final() == await client.predictions.create(FLOW, "stream fn")
 
 
 async def test_stream_without_end_is_a_connection_error(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("POST", ROUTE, sse({"event": "token", "data": "par"}))
+    server.add("POST", ROUTE, stream_without("conversation_chain", "metadata", "end"))
     with pytest.raises(APIConnectionError) as info:
         await client.predictions.stream(FLOW, "x").final()
-    assert info.value.partial_text == "par"
+    assert info.value.partial_text == "FAKE: stream chain"
 
 
 async def test_invalid_json_event(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("POST", ROUTE, sse({"event": "token", "data": "ok"}, tail=b"message:\ndata:{not json\n\n"))
-    with pytest.raises(APIResponseValidationError) as info:
-        await client.predictions.stream(FLOW, "x").final()
-    assert info.value.partial_text == "ok"
-
-
-async def test_unknown_and_agentflow_events(client: AsyncFlowise, server: MockFlowise) -> None:
+    head = recorded_sse_bytes("conversation_chain").split(b'message:\ndata:{"event":"metadata"')[0]
     server.add(
         "POST",
         ROUTE,
-        sse(
-            {"event": "agentFlowEvent", "data": "INPROGRESS"},
-            {"event": "somethingNew", "data": {"x": 1}},
-            {
-                "event": "agentFlowExecutedData",
-                "data": [
-                    {
-                        "nodeId": "directReplyAgentflow_0",
-                        "nodeLabel": "Direct Reply",
-                        "data": {"output": {"content": "Echo: hi"}},
-                        "previousNodeIds": [],
-                        "status": "FINISHED",
-                    }
-                ],
-            },
-            {"event": "agentFlowEvent", "data": "FINISHED"},
-            {"event": "end", "data": "[DONE]"},
+        httpx.Response(
+            200, content=head + b"message:\ndata:{not json\n\n", headers={"content-type": "text/event-stream"}
         ),
     )
-    stream = client.predictions.stream(FLOW, "hi")
-    events = [event async for event in stream]
-    assert isinstance(events[0], AgentFlowEvent)
-    assert isinstance(events[1], UnknownEvent)
-    assert events[1].event == "somethingNew"
-    assert events[1].data == {"x": 1}
-    # No token arrived: the final text falls back to the last node's output.
-    assert (await stream.final()).text == "Echo: hi"
+    with pytest.raises(APIResponseValidationError) as info:
+        await client.predictions.stream(FLOW, "x").final()
+    assert info.value.partial_text == "FAKE: stream chain"
+
+
+async def test_unknown_events_pass_through(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, sse({"event": "somethingNew", "data": {"x": 1}}, *recorded_events("agentflow")))
+    events = [event async for event in client.predictions.stream(FLOW, "hi")]
+    assert isinstance(events[0], UnknownEvent)
+    assert events[0].event == "somethingNew"
+    assert events[0].data == {"x": 1}
+    assert events[1] == AgentFlowEvent("INPROGRESS")
 
 
 async def test_abort_calls_the_abort_route(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.add("POST", ROUTE, sse(*CHAIN))
+    server.add("POST", ROUTE, recorded_sse("conversation_chain"))
     stream = client.predictions.stream(FLOW, "x", chat_id="chat-7")
-    server.json("PUT", f"chatmessage/abort/{FLOW}/chat-7", {"status": 200, "message": "Chat message aborted"})
+    server.add("PUT", f"chatmessage/abort/{FLOW}/chat-7", recorded("chat_messages/abort"))
     async with stream:
         await stream.abort()
     assert server.last.method == "PUT"

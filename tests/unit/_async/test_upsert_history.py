@@ -1,42 +1,22 @@
+"""Upsert history: the records of a chatflow's vector upserts, their filters and deletion."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 import pytest
 
-from flowise_integrations import AsyncFlowise, BadRequestError, NotFoundError
+from flowise_integrations import AsyncFlowise, NotFoundError
 from flowise_integrations.types.upsert_history import UpsertRecord
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded, recorded_body
 
-FLOW_ID = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
-RECORD = {
-    "id": "0b7c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d",
-    "chatflowid": FLOW_ID,
-    "result": {"numAdded": 2, "numDeleted": 0, "numUpdated": 0, "numSkipped": 0},
-    "flowData": [
-        {
-            "label": "Text File",
-            "name": "textFile",
-            "category": "Document Loaders",
-            "id": "textFile_0",
-            "paramValues": [{"label": "Txt File", "name": "txtFile", "type": "file", "value": "a.txt"}],
-        },
-        {
-            "label": "Recursive Character Text Splitter",
-            "name": "recursiveCharacterTextSplitter",
-            "category": "Text Splitters",
-            "id": "recursiveCharacterTextSplitter_0",
-            "paramValues": [{"label": "Chunk Size", "name": "chunkSize", "type": "number", "value": 300}],
-        },
-    ],
-    "date": "2026-01-02T03:04:05.000Z",
-}
+RECORD = recorded_body("upsert_history/list")[0]  # one /vector/upsert of plainText → in-memory store
+FLOW_ID = RECORD["chatflowid"]
 
 
 async def test_list_parses_records_and_sends_filters(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json(
-        "GET", f"upsert-history/{FLOW_ID}", [RECORD, {**RECORD, "id": "empty", "result": {}, "flowData": {}}]
-    )
+    server.add("GET", f"upsert-history/{FLOW_ID}", recorded("upsert_history/list"))
     records = await client.upsert_history.list(
         FLOW_ID,
         order="DESC",
@@ -49,16 +29,30 @@ async def test_list_parses_records_and_sends_filters(client: AsyncFlowise, serve
         "startDate": "2026-01-01",
         "endDate": "2026-01-31T12:00:00+00:00",
     }
-    first = records[0]
-    assert isinstance(first, UpsertRecord)
-    assert first.result.num_added == 2
-    assert isinstance(first.flow_data, list)
-    assert first.flow_data[0].id == "textFile_0"
-    assert first.flow_data[0].param_values[0].value == "a.txt"
-    assert first.flow_data[1].param_values[0].value == 300
-    assert first.date == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-    assert records[1].flow_data == {}
-    assert records[1].result.num_added is None
+    [record] = records
+    assert isinstance(record, UpsertRecord)
+    assert (record.id, record.chatflowid) == (RECORD["id"], FLOW_ID)
+    assert record.result.num_added == 1
+    assert record.result.num_deleted is None
+    assert isinstance(record.flow_data, list)
+    assert [(n.id, n.category) for n in record.flow_data] == [
+        ("plainText_0", "Document Loaders"),
+        ("localAIEmbeddings_0", "Embeddings"),
+        ("memoryVectorStore_0", "Vector Stores"),
+    ]
+    text, metadata = record.flow_data[0].param_values
+    assert text.value.startswith("The sky looks blue")
+    assert (metadata.name, metadata.type, metadata.value) == ("metadata", "json", '{"source": "sky.txt"}')
+    assert record.flow_data[2].param_values == []
+    assert record.date == datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+async def test_list_parses_empty_columns(client: AsyncFlowise, server: MockFlowise) -> None:
+    empty = {**RECORD, "result": {}, "flowData": {}}
+    server.add("GET", f"upsert-history/{FLOW_ID}", recorded("upsert_history/list", body=[empty]))
+    [record] = await client.upsert_history.list(FLOW_ID)
+    assert record.flow_data == {}
+    assert record.result.num_added is None
 
 
 async def test_list_without_filters(client: AsyncFlowise, server: MockFlowise) -> None:
@@ -76,23 +70,19 @@ async def test_list_validates_before_sending(client: AsyncFlowise, server: MockF
 
 
 async def test_list_for_a_document_store_is_404(client: AsyncFlowise, server: MockFlowise) -> None:
-    store_id = "6f1c2b7e-2d2a-4f55-9a53-0c8f3e1f9b10"
-    server.json(
-        "GET",
-        f"upsert-history/{store_id}",
-        {"statusCode": 404, "success": False, "message": f"Chatflow {store_id} not found in the database!"},
-        404,
-    )
-    with pytest.raises(NotFoundError, match="not found in the database"):
+    store_id = recorded_body("document_stores/get")["id"]
+    server.add("GET", f"upsert-history/{store_id}", recorded("upsert_history/store_not_found"))
+    with pytest.raises(NotFoundError, match="not found in the database") as info:
         await client.upsert_history.list(store_id)
+    assert store_id in info.value.message
 
 
 async def test_delete(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("PATCH", "upsert-history", {"raw": [], "affected": 2})
-    result = await client.upsert_history.delete(["a", "b"])
+    server.add("PATCH", "upsert-history", recorded("upsert_history/delete"))
+    result = await client.upsert_history.delete([RECORD["id"]])
     assert server.last.method == "PATCH"
-    assert server.last_json() == {"ids": ["a", "b"]}
-    assert result.affected == 2
+    assert server.last_json() == {"ids": [RECORD["id"]]}
+    assert result.affected == 1
 
 
 async def test_delete_errors(client: AsyncFlowise, server: MockFlowise) -> None:
@@ -101,21 +91,6 @@ async def test_delete_errors(client: AsyncFlowise, server: MockFlowise) -> None:
     with pytest.raises(TypeError):
         await client.upsert_history.delete("abc")
     assert server.calls == []
-    server.json(
-        "PATCH",
-        "upsert-history",
-        {
-            "statusCode": 404,
-            "success": False,
-            "message": "Error: upsertHistoryServices.patchDeleteUpsertHistory - one or more upsert history "
-            "records were not found!",
-        },
-        404,
-    )
-    with pytest.raises(NotFoundError):
-        await client.upsert_history.delete(["missing"])
-    server.json(
-        "PATCH", "upsert-history", {"statusCode": 400, "success": False, "message": "ids are required!"}, 400
-    )
-    with pytest.raises(BadRequestError):
-        await client.upsert_history.delete(["x"])
+    server.add("PATCH", "upsert-history", recorded("upsert_history/delete_not_found"))
+    with pytest.raises(NotFoundError, match="were not found"):
+        await client.upsert_history.delete([RECORD["id"]])

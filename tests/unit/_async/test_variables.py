@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from flowise_integrations import AsyncFlowise, NotFoundError, Page
 from flowise_integrations.types.variables import Variable
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded, recorded_body
 
-VAR_ID = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b"
-VARIABLE = {
-    "id": VAR_ID,
-    "name": "region",
-    "value": "eu",
-    "type": "static",
-    "createdDate": "2026-01-01T00:00:00.000Z",
-    "updatedDate": "2026-01-03T00:00:00.000Z",
-    "workspaceId": "ws-1",
-}
-OLDER = {**VARIABLE, "id": "older", "value": "us", "updatedDate": "2026-01-01T00:00:00.000Z"}
+VARIABLE = recorded_body("variables/create")  # "greeting", static
+VAR_ID = VARIABLE["id"]
+RUNTIME = recorded_body("variables/list")[0]  # "HOME_DIR", runtime, the most recently updated
 
 
 async def test_create_always_sends_the_type(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("POST", "variables", VARIABLE)
-    variable = await client.variables.create(name="region", value="eu")
-    assert server.last_json() == {"name": "region", "value": "eu", "type": "static"}
+    server.add("POST", "variables", recorded("variables/create"))
+    variable = await client.variables.create(name="greeting", value="hello")
+    assert server.last_json() == {"name": "greeting", "value": "hello", "type": "static"}
     assert isinstance(variable, Variable)
-    assert variable.value == "eu"
+    assert (variable.id, variable.name, variable.value, variable.type) == (
+        VAR_ID,
+        "greeting",
+        "hello",
+        "static",
+    )
+    assert variable.created_date is not None
 
-    await client.variables.create(name="HOME", value="", type="runtime")
-    assert server.last_json() == {"name": "HOME", "value": "", "type": "runtime"}
+    await client.variables.create(name="HOME_DIR", value="", type="runtime")
+    assert server.last_json() == {"name": "HOME_DIR", "value": "", "type": "runtime"}
 
 
 @pytest.mark.parametrize(
@@ -50,51 +48,51 @@ async def test_create_validates(
 
 
 async def test_list_paginated_and_iter_all(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("GET", "variables", {"data": [VARIABLE], "total": 2})
+    server.add("GET", "variables", recorded("variables/list_page"))
     page = await client.variables.list(page=1, limit=1)
     assert isinstance(page, Page)
     assert page.total == 2
+    assert [(v.name, v.type, v.value) for v in page] == [("HOME_DIR", "runtime", "")]
     assert dict(server.last.url.params) == {"page": "1", "limit": "1"}
 
     server.add(
         "GET",
         "variables",
-        httpx.Response(200, json={"data": [VARIABLE], "total": 2}),
-        httpx.Response(200, json={"data": [], "total": 2}),
+        recorded("variables/list_page"),
+        recorded("variables/list_page", body={"data": [VARIABLE], "total": 2}),
+        recorded("variables/list_page", body={"data": [], "total": 2}),
     )
     server.calls.clear()
-    assert [v.id async for v in client.variables.iter_all(page_size=1)] == [VAR_ID]
-    assert len(server.calls) == 2
+    assert [v.id async for v in client.variables.iter_all(page_size=1)] == [RUNTIME["id"], VAR_ID]
+    assert len(server.calls) == 3
 
 
 async def test_get_by_name_returns_the_most_recent_or_none(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("GET", "variables", [{**VARIABLE, "name": "other"}, VARIABLE, OLDER])
-    found = await client.variables.get_by_name("region")
+    older = {**VARIABLE, "id": "older", "value": "hi", "updatedDate": "2025-01-01T00:00:00.000Z"}
+    server.add("GET", "variables", recorded("variables/list", body=[*recorded_body("variables/list"), older]))
+    found = await client.variables.get_by_name("greeting")
     assert found is not None
-    assert found.id == VAR_ID
+    assert (found.id, found.value) == (VAR_ID, "hello")
     assert server.last.url.query == b""
     assert await client.variables.get_by_name("missing") is None
 
 
 async def test_update_and_unknown_id(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("PUT", f"variables/{VAR_ID}", {**VARIABLE, "value": "apac"})
-    updated = await client.variables.update(VAR_ID, value="apac")
+    server.add("PUT", f"variables/{VAR_ID}", recorded("variables/update"))
+    updated = await client.variables.update(VAR_ID, value="hello again")
     assert server.last.method == "PUT"
-    assert server.last_json() == {"value": "apac"}
-    assert updated.value == "apac"
+    assert server.last_json() == {"value": "hello again"}
+    assert updated.value == "hello again"
     with pytest.raises(ValueError, match="nothing to update"):
         await client.variables.update(VAR_ID)
 
-    server.add(
-        "PUT",
-        "variables/nope",
-        httpx.Response(404, text="Variable not found in the database", headers={"content-type": "text/html"}),
-    )
-    with pytest.raises(NotFoundError, match="Variable not found"):
+    server.add("PUT", "variables/nope", recorded("variables/update_not_found"))
+    with pytest.raises(NotFoundError, match="Variable not found in the database") as info:
         await client.variables.update("nope", value="x")
+    assert info.value.body == "Variable not found in the database"
 
 
 async def test_delete(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("DELETE", f"variables/{VAR_ID}", {"raw": [], "affected": 1})
+    server.add("DELETE", f"variables/{VAR_ID}", recorded("variables/delete"))
     assert (await client.variables.delete(VAR_ID)).affected == 1
     assert server.last.url.raw_path == f"/api/v1/variables/{VAR_ID}".encode()

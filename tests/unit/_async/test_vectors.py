@@ -1,3 +1,5 @@
+"""Vectors: the flow-based upsert, as JSON or multipart, and the answers Flowise 3.1.4 gave."""
+
 from __future__ import annotations
 
 import json
@@ -16,45 +18,57 @@ from flowise_integrations import (
 from flowise_integrations.types.document_stores import IndexingResult
 from tests.unit.mock_flowise import MockFlowise
 from tests.unit.multipart import parse_form
+from tests.unit.recorded import recorded, recorded_body
 
 FLOW_ID = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
 ROUTE = f"vector/upsert/{FLOW_ID}"
-INDEXED = {
-    "numAdded": 2,
-    "numDeleted": 1,
-    "numUpdated": 0,
-    "numSkipped": 3,
-    "totalKeys": 5,
-    "addedDocs": [{"pageContent": "The sky is blue.", "metadata": {"source": "a.txt"}}],
-}
-
-
-def wrapped_500(detail: str) -> dict[str, object]:
-    return {"statusCode": 500, "success": False, "message": f"Error: vectorsService.upsertVector - {detail}"}
 
 
 async def test_upsert_json(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("POST", ROUTE, INDEXED)
+    server.add("POST", ROUTE, recorded("vectors/upsert"))
     result = await client.vectors.upsert(
         FLOW_ID,
         override_config={"chunkSize": 300, "vars": {"team": "docs"}},
-        stop_node_id="chroma_0",
+        stop_node_id="memoryVectorStore_0",
         chat_id="chat-1",
     )
     assert server.last.url.raw_path == f"/api/v1/{ROUTE}".encode()
     assert server.last.headers["content-type"] == "application/json"
     assert server.last_json() == {
         "overrideConfig": {"chunkSize": 300, "vars": {"team": "docs"}},
-        "stopNodeId": "chroma_0",
+        "stopNodeId": "memoryVectorStore_0",
         "chatId": "chat-1",
     }
     assert isinstance(result, IndexingResult)
-    assert (result.num_added, result.num_deleted, result.num_skipped, result.total_keys) == (2, 1, 3, 5)
-    assert result.added_docs[0].metadata == {"source": "a.txt"}
+    # The in-memory store reports only what it added (no record manager, no other counters).
+    assert (result.num_added, result.num_deleted, result.num_skipped, result.total_keys) == (
+        1,
+        None,
+        None,
+        None,
+    )
+    [doc] = result.added_docs
+    assert doc.metadata == {"source": "sky.txt"}
+    assert doc.page_content.startswith("The sky looks blue")
     assert result.result is None
 
 
+async def test_upsert_with_every_counter(client: AsyncFlowise, server: MockFlowise) -> None:
+    # With a record manager Flowise adds its counters to the same body.
+    counted = {
+        **recorded_body("vectors/upsert"),
+        "numDeleted": 1,
+        "numUpdated": 0,
+        "numSkipped": 3,
+        "totalKeys": 5,
+    }
+    server.add("POST", ROUTE, recorded("vectors/upsert", body=counted))
+    result = await client.vectors.upsert(FLOW_ID)
+    assert (result.num_added, result.num_deleted, result.num_skipped, result.total_keys) == (1, 1, 3, 5)
+
+
 async def test_upsert_without_counters(client: AsyncFlowise, server: MockFlowise) -> None:
+    # What upsertVector answers when the vector store reports no counters (server source).
     server.json("POST", ROUTE, {"result": "Successfully Upserted"})
     result = await client.vectors.upsert(FLOW_ID)
     assert server.last_json() == {}
@@ -65,7 +79,7 @@ async def test_upsert_without_counters(client: AsyncFlowise, server: MockFlowise
 async def test_upsert_multipart_sends_overrides_as_form_fields(
     client: AsyncFlowise, server: MockFlowise
 ) -> None:
-    server.json("POST", ROUTE, INDEXED)
+    server.add("POST", ROUTE, recorded("vectors/upsert"))
     await client.vectors.upsert(
         FLOW_ID,
         override_config={"chunkSize": 300, "stripNewLines": True, "vars": {"team": "docs"}},
@@ -102,15 +116,17 @@ async def test_upsert_validates_before_sending(client: AsyncFlowise, server: Moc
 
 
 async def test_upsert_errors(client: AsyncFlowise, server: MockFlowise) -> None:
-    server.json("POST", ROUTE, wrapped_500("Unauthorized"), 500)
+    server.add("POST", ROUTE, recorded("vectors/upsert_flow_key_unauthorized"))
     with pytest.raises(AuthenticationError) as auth:
         await client.vectors.upsert(FLOW_ID)
     assert auth.value.wrapped
     assert auth.value.status_code == 500
-    server.json("POST", ROUTE, wrapped_500(f"Chatflow {FLOW_ID} not found"), 500)
-    with pytest.raises(NotFoundError):
+    assert auth.value.detail == "Unauthorized"
+    server.add("POST", ROUTE, recorded("vectors/upsert_chatflow_not_found"))
+    with pytest.raises(NotFoundError) as missing:
         await client.vectors.upsert(FLOW_ID)
-    server.add("POST", ROUTE, httpx.Response(429, text="slow down", headers={"Retry-After": "60"}))
+    assert missing.value.operation == "vectorsService.upsertVector"
+    server.add("POST", ROUTE, recorded("errors/rate_limited"))
     with pytest.raises(RateLimitError) as limited:
         await client.vectors.upsert(FLOW_ID)
     assert limited.value.retry_after == 60
@@ -118,7 +134,7 @@ async def test_upsert_errors(client: AsyncFlowise, server: MockFlowise) -> None:
 
 async def test_upsert_is_not_retried(client: AsyncFlowise, server: MockFlowise) -> None:
     retrying = client.with_options(retry=RetryPolicy(max_retries=1, initial_delay=0.0))
-    server.add("POST", ROUTE, httpx.Response(502, text="bad gateway"), httpx.Response(200, json=INDEXED))
+    server.add("POST", ROUTE, httpx.Response(502, text="bad gateway"), recorded("vectors/upsert"))
     with pytest.raises(InternalServerError):
         await retrying.vectors.upsert(FLOW_ID)
     assert len(server.calls) == 1

@@ -6,54 +6,22 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-import httpx
 import pytest
 
-from flowise_integrations import Flowise, BadRequestError, NotFoundError, Page
+from flowise_integrations import Flowise, NotFoundError, Page
 from flowise_integrations.types.chatflows import Chatflow
 from flowise_integrations.types.executions import Execution
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded, recorded_body
 
-EXEC_ID = "6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c"
-FLOW_ID = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
-NODES = [
-    {
-        "nodeId": "directReplyAgentflow_0",
-        "nodeLabel": "Direct Reply",
-        "data": {"output": {"content": "Echo: hi"}},
-        "previousNodeIds": ["startAgentflow_0"],
-        "status": "FINISHED",
-    }
-]
-EXECUTION = {
-    "id": EXEC_ID,
-    "executionData": json.dumps(NODES),
-    "state": "FINISHED",
-    "agentflowId": FLOW_ID,
-    "sessionId": "chat-1",
-    "action": None,
-    "isPublic": False,
-    "createdDate": "2026-01-01T00:00:00.000Z",
-    "updatedDate": "2026-01-01T00:00:01.000Z",
-    "stoppedDate": None,
-    "workspaceId": "ws-1",
-}
-LISTED = {
-    **EXECUTION,
-    "agentflow": {"id": FLOW_ID, "name": "echo", "flowData": '{"nodes":[],"edges":[]}', "type": "AGENTFLOW"},
-}
-
-
-def not_found(op: str) -> dict[str, object]:
-    return {
-        "statusCode": 500,
-        "success": False,
-        "message": f"Error: executionsService.{op} - Execution x not found",
-    }
+LISTED = recorded_body("executions/list")["data"]  # the echo agentflow's two runs, newest first
+EXECUTION = recorded_body("executions/get")
+EXEC_ID = EXECUTION["id"]
+FLOW_ID = EXECUTION["agentflowId"]
 
 
 def test_list_is_always_a_page_with_filters(client: Flowise, server: MockFlowise) -> None:
-    server.json("GET", "executions", {"data": [LISTED], "total": 13})
+    server.add("GET", "executions", recorded("executions/list"))
     page = client.executions.list(
         agentflow_id=FLOW_ID,
         agentflow_name="ech",
@@ -61,11 +29,10 @@ def test_list_is_always_a_page_with_filters(client: Flowise, server: MockFlowise
         state="FINISHED",
         start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
         end_date="2026-02-01",
+        limit=2,
     )
     assert isinstance(page, Page)
-    assert page.total == 13
-    assert page.page == 1
-    assert page.limit == 12
+    assert (page.total, page.page, page.limit) == (2, 1, 2)
     assert dict(server.last.url.params) == {
         "agentflowId": FLOW_ID,
         "agentflowName": "ech",
@@ -74,18 +41,27 @@ def test_list_is_always_a_page_with_filters(client: Flowise, server: MockFlowise
         "startDate": "2026-01-01T00:00:00+00:00",
         "endDate": "2026-02-01",
         "page": "1",
-        "limit": "12",
+        "limit": "2",
     }
+    assert [e.id for e in page] == [EXEC_ID, LISTED[1]["id"]]
     execution = page.items[0]
     assert isinstance(execution, Execution)
+    assert (execution.state, execution.agentflow_id) == ("FINISHED", FLOW_ID)
     assert isinstance(execution.agentflow, Chatflow)
-    assert execution.agentflow.flow_data == {
-        "nodes": [],
-        "edges": [],
-    }
-    assert execution.execution_data == NODES
-    assert execution.executed_nodes[0].output == {"content": "Echo: hi"}
-    assert json.loads(execution.to_wire()["executionData"]) == NODES
+    assert execution.agentflow.name == "echo-agentflow"
+    assert execution.agentflow.flow_data is not None
+    assert len(execution.agentflow.flow_data["nodes"]) == 2
+    assert execution.execution_data == json.loads(LISTED[0]["executionData"])
+    assert [n.node_id for n in execution.executed_nodes] == ["startAgentflow_0", "directReplyAgentflow_0"]
+    assert execution.executed_nodes[-1].output == {"content": "Echo: stream me"}
+    assert json.loads(execution.to_wire()["executionData"]) == execution.execution_data
+
+
+def test_list_defaults_to_flowise_page_size(client: Flowise, server: MockFlowise) -> None:
+    server.add("GET", "executions", recorded("executions/list"))
+    page = client.executions.list()
+    assert dict(server.last.url.params) == {"page": "1", "limit": "12"}
+    assert not page.has_more
 
 
 def test_list_validates_state_and_paging(client: Flowise, server: MockFlowise) -> None:
@@ -100,11 +76,11 @@ def test_iter_all(client: Flowise, server: MockFlowise) -> None:
     server.add(
         "GET",
         "executions",
-        httpx.Response(200, json={"data": [LISTED, LISTED], "total": 3}),
-        httpx.Response(200, json={"data": [{**LISTED, "id": "last"}], "total": 3}),
+        recorded("executions/list", body={"data": LISTED, "total": 3}),
+        recorded("executions/list", body={"data": [{**LISTED[0], "id": "last"}], "total": 3}),
     )
     ids = [e.id for e in client.executions.iter_all(session_id="chat-1", page_size=2)]
-    assert ids == [EXEC_ID, EXEC_ID, "last"]
+    assert ids == [EXEC_ID, LISTED[1]["id"], "last"]
     assert [dict(c.url.params) for c in server.calls] == [
         {"sessionId": "chat-1", "page": "1", "limit": "2"},
         {"sessionId": "chat-1", "page": "2", "limit": "2"},
@@ -112,26 +88,43 @@ def test_iter_all(client: Flowise, server: MockFlowise) -> None:
 
 
 def test_get_and_get_public(client: Flowise, server: MockFlowise) -> None:
-    server.json("GET", f"executions/{EXEC_ID}", {**EXECUTION, "action": '{"id":"a-1","mapping":{}}'})
+    server.add("GET", f"executions/{EXEC_ID}", recorded("executions/get"))
     execution = client.executions.get(EXEC_ID)
     assert execution.agentflow is None
-    assert execution.action == {"id": "a-1", "mapping": {}}
+    assert execution.action is None
+    assert execution.is_public is None
+    assert execution.stopped_date is None
 
-    server.json("GET", "executions/x", not_found("getExecutionById"), 500)
+    server.add("GET", "executions/x", recorded("errors/execution_not_found"))
     with pytest.raises(NotFoundError):
         client.executions.get("x")
 
-    server.json("GET", f"public-executions/{EXEC_ID}", {**EXECUTION, "isPublic": True})
+    server.add("GET", f"public-executions/{EXEC_ID}", recorded("executions/public"))
     public = client.executions.get_public(EXEC_ID)
     assert server.last.url.raw_path == f"/api/v1/public-executions/{EXEC_ID}".encode()
     assert public.is_public is True
-    server.json("GET", "public-executions/x", not_found("getPublicExecutionById"), 500)
-    with pytest.raises(NotFoundError):
+    server.add("GET", "public-executions/x", recorded("executions/public_not_found"))
+    with pytest.raises(NotFoundError) as info:
         client.executions.get_public("x")
+    assert info.value.operation == "executionsService.getPublicExecutionById"
+
+
+def test_a_stopped_execution(client: Flowise, server: MockFlowise) -> None:
+    stopped_id = recorded_body("executions/get_stopped")["id"]
+    server.add("GET", f"executions/{stopped_id}", recorded("executions/get_stopped"))
+    execution = client.executions.get(stopped_id)
+    assert execution.state == "STOPPED"
+    assert execution.stopped_date is not None
+    assert [n.status for n in execution.executed_nodes] == ["FINISHED", "STOPPED"]
+    # Flowise 3.1.4 leaves the action column empty; when set it is a JSON string.
+    action = {"id": "a-1", "mapping": {"approve": "Proceed", "reject": "Reject"}}
+    body = {**recorded_body("executions/get_stopped"), "action": json.dumps(action)}
+    server.add("GET", f"executions/{stopped_id}", recorded("executions/get_stopped", body=body))
+    assert (client.executions.get(stopped_id)).action == action
 
 
 def test_update(client: Flowise, server: MockFlowise) -> None:
-    server.json("PUT", f"executions/{EXEC_ID}", {**EXECUTION, "isPublic": True})
+    server.add("PUT", f"executions/{EXEC_ID}", recorded("executions/update"))
     updated = client.executions.update(EXEC_ID, is_public=True)
     assert server.last_json() == {"isPublic": True}
     assert updated.is_public is True
@@ -142,17 +135,17 @@ def test_update(client: Flowise, server: MockFlowise) -> None:
 
 
 def test_delete_and_delete_many(client: Flowise, server: MockFlowise) -> None:
-    server.json("DELETE", f"executions/{EXEC_ID}", {"success": True, "deletedCount": 1})
+    server.add("DELETE", f"executions/{EXEC_ID}", recorded("executions/delete"))
     result = client.executions.delete(EXEC_ID)
     assert result.success
     assert result.deleted_count == 1
 
-    server.json("DELETE", "executions", {"success": True, "deletedCount": 2})
-    result = client.executions.delete_many([EXEC_ID, "other"])
+    server.add("DELETE", "executions", recorded("executions/delete_many"))
+    result = client.executions.delete_many([LISTED[1]["id"], "unknown"])
     assert server.last.method == "DELETE"
     assert server.last.url.raw_path == b"/api/v1/executions"
-    assert server.last_json() == {"executionIds": [EXEC_ID, "other"]}
-    assert result.deleted_count == 2
+    assert server.last_json() == {"executionIds": [LISTED[1]["id"], "unknown"]}
+    assert result.deleted_count == 1  # unknown ids are skipped
 
     server.calls.clear()
     with pytest.raises(ValueError):
@@ -160,7 +153,3 @@ def test_delete_and_delete_many(client: Flowise, server: MockFlowise) -> None:
     with pytest.raises(TypeError):
         client.executions.delete_many(EXEC_ID)
     assert server.calls == []
-
-    server.json("DELETE", "executions", {"success": False, "message": "No execution IDs provided"}, 400)
-    with pytest.raises(BadRequestError, match="No execution IDs"):
-        client.executions.delete_many(["x"])

@@ -11,26 +11,27 @@ import pytest
 from flowise_integrations import Flowise, NotFoundError
 from flowise_integrations.types.stats import ChatflowStats
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded
 
 FLOW_ID = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
-STATS = {"totalMessages": 6, "totalSessions": 2, "totalFeedback": 1, "positiveFeedback": 1}
 
 
 def test_get_without_filters(client: Flowise, server: MockFlowise) -> None:
-    server.json("GET", f"stats/{FLOW_ID}", STATS)
+    server.add("GET", f"stats/{FLOW_ID}", recorded("stats/get"))
     stats = client.stats.get(FLOW_ID)
     assert server.last.url.raw_path == f"/api/v1/stats/{FLOW_ID}".encode()
     assert isinstance(stats, ChatflowStats)
+    # A chat of two turns and a streamed one; one answer rated THUMBS_DOWN.
     assert (stats.total_messages, stats.total_sessions, stats.total_feedback, stats.positive_feedback) == (
         6,
         2,
         1,
-        1,
+        0,
     )
 
 
 def test_get_spells_filters_as_flowise_reads_them(client: Flowise, server: MockFlowise) -> None:
-    server.json("GET", f"stats/{FLOW_ID}", STATS)
+    server.add("GET", f"stats/{FLOW_ID}", recorded("stats/get"))
     client.stats.get(
         FLOW_ID,
         chat_type=["EXTERNAL", "INTERNAL"],
@@ -48,14 +49,11 @@ def test_get_spells_filters_as_flowise_reads_them(client: Flowise, server: MockF
     assert dict(server.last.url.params) == {"chatType": "EXTERNAL", "feedbackType": "THUMBS_UP"}
 
 
-def test_foreign_flow_is_not_found(client: Flowise, server: MockFlowise) -> None:
-    message = (
-        "Error: statsService.getChatflowStats - Error: statsService.getChatflowStats - "
-        f"chatflow {FLOW_ID} not found in workspace!"
-    )
-    server.json("GET", f"stats/{FLOW_ID}", {"statusCode": 500, "success": False, "message": message}, 500)
-    with pytest.raises(NotFoundError):
+def test_unknown_flow_is_not_found(client: Flowise, server: MockFlowise) -> None:
+    server.add("GET", f"stats/{FLOW_ID}", recorded("stats/get_not_found"))
+    with pytest.raises(NotFoundError, match="not found in workspace") as info:
         client.stats.get(FLOW_ID)
+    assert info.value.status_code == 500
 
 
 def test_bad_arguments_are_refused(client: Flowise, server: MockFlowise) -> None:

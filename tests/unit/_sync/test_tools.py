@@ -5,56 +5,53 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
 from flowise_integrations import Flowise, NotFoundError, Page
 from flowise_integrations._sync.resources.tools import DEFAULT_TOOL_COLOR
 from flowise_integrations.types.tools import Tool, ToolProperty
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded, recorded_body
 
-TOOL_ID = "1f0c9a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"
-SCHEMA = '[{"id":1,"property":"email","description":"Recipient","type":"string","required":true}]'
-TOOL = {
-    "id": TOOL_ID,
-    "name": "send_email",
-    "description": "Send an email",
-    "color": "linear-gradient(rgb(155,190,84), rgb(176,69,245))",
-    "iconSrc": None,
-    "schema": SCHEMA,
-    "func": "return $email;",
-    "createdDate": "2026-01-01T00:00:00.000Z",
-    "updatedDate": "2026-01-02T00:00:00.000Z",
-    "workspaceId": "ws-1",
-}
+TOOL = recorded_body("tools/create")
+TOOL_ID = TOOL["id"]
+SCHEMA = TOOL["schema"]  # as Flowise stores it: a JSON string
+OTHER = recorded_body("tools/list")[0]
 
 
 def test_create_encodes_schema_and_defaults_the_colour(
     client: Flowise, server: MockFlowise
 ) -> None:
-    server.json("POST", "tools", TOOL)
+    server.add("POST", "tools", recorded("tools/create"))
     tool = client.tools.create(
         name="send_email",
-        description="Send an email",
+        description="Sends an email",
         schema=[
-            ToolProperty(property="email", description="Recipient", required=True),
+            ToolProperty(property="email", description="Address to write to", required=True),
             {"property": "count", "type": "number"},
         ],
-        func="return $email;",
+        func="return 'sent to ' + $email;",
     )
     body = server.last_json()
     assert body["color"] == DEFAULT_TOOL_COLOR
     assert "iconSrc" not in body
     assert isinstance(body["schema"], str)
     assert json.loads(body["schema"]) == [
-        {"id": 1, "property": "email", "description": "Recipient", "type": "string", "required": True},
+        {
+            "id": 1,
+            "property": "email",
+            "description": "Address to write to",
+            "type": "string",
+            "required": True,
+        },
         {"id": 2, "property": "count", "description": "", "type": "number", "required": False},
     ]
-    assert body["func"] == "return $email;"
+    assert body["func"] == "return 'sent to ' + $email;"
     assert isinstance(tool, Tool)
+    assert (tool.id, tool.color, tool.icon_src) == (TOOL_ID, DEFAULT_TOOL_COLOR, None)
     assert tool.schema_ is not None
-    assert tool.schema_[0].property == "email"
-    assert tool.schema_[0].required is True
+    assert [(p.id, p.property, p.type, p.required) for p in tool.schema_] == [(1, "email", "string", True)]
+    assert tool.func == "return 'sent to ' + $email;"
     assert tool.created_date is not None
     assert tool.created_date.year == 2026
 
@@ -62,7 +59,7 @@ def test_create_encodes_schema_and_defaults_the_colour(
 def test_create_accepts_a_json_string_schema_and_keeps_given_ids(
     client: Flowise, server: MockFlowise
 ) -> None:
-    server.json("POST", "tools", TOOL)
+    server.add("POST", "tools", recorded("tools/create"))
     client.tools.create(
         name="t", description="d", schema=SCHEMA, color="#000000", icon_src="http://x/i.svg"
     )
@@ -103,40 +100,38 @@ def test_schema_is_re_encoded_in_json_dumps() -> None:
 
 
 def test_list_plain_paginated_and_iter_all(client: Flowise, server: MockFlowise) -> None:
-    server.json("GET", "tools", [TOOL])
+    server.add("GET", "tools", recorded("tools/list"))
     tools = client.tools.list()
-    assert [t.id for t in tools] == [TOOL_ID]
+    assert [(t.id, t.name) for t in tools] == [(OTHER["id"], "other_tool"), (TOOL_ID, "send_email")]
+    assert (tools[0].schema_, tools[0].func) == (None, None)  # created without them
     assert server.last.url.query == b""
 
-    server.json("GET", "tools", {"data": [TOOL], "total": 3})
-    page = client.tools.list(page=3, limit=1)
+    server.add("GET", "tools", recorded("tools/list_page"))
+    page = client.tools.list(page=1, limit=1)
     assert isinstance(page, Page)
-    assert page.total == 3
-    assert dict(server.last.url.params) == {"page": "3", "limit": "1"}
+    assert page.total == 2
+    assert [t.name for t in page] == ["other_tool"]
+    assert dict(server.last.url.params) == {"page": "1", "limit": "1"}
 
+    listed = recorded_body("tools/list")
     server.add(
         "GET",
         "tools",
-        httpx.Response(200, json={"data": [TOOL, TOOL], "total": 3}),
-        httpx.Response(200, json={"data": [{**TOOL, "id": "last"}], "total": 3}),
+        recorded("tools/list_page", body={"data": listed, "total": 3}),
+        recorded("tools/list_page", body={"data": [{**TOOL, "id": "last"}], "total": 3}),
     )
     server.calls.clear()
     ids = [tool.id for tool in client.tools.iter_all(page_size=2)]
-    assert ids == [TOOL_ID, TOOL_ID, "last"]
+    assert ids == [OTHER["id"], TOOL_ID, "last"]
     assert [c.url.params["page"] for c in server.calls] == ["1", "2"]
 
 
 def test_get_unknown_id_is_a_wrapped_not_found(client: Flowise, server: MockFlowise) -> None:
-    server.json("GET", f"tools/{TOOL_ID}", TOOL)
+    server.add("GET", f"tools/{TOOL_ID}", recorded("tools/get"))
     assert (client.tools.get(TOOL_ID)).name == "send_email"
     assert server.last.url.raw_path == f"/api/v1/tools/{TOOL_ID}".encode()
 
-    body = {
-        "statusCode": 500,
-        "success": False,
-        "message": "Error: toolsService.getToolById - Tool x not found",
-    }
-    server.json("GET", "tools/x", body, 500)
+    server.add("GET", "tools/x", recorded("errors/tool_not_found"))
     with pytest.raises(NotFoundError) as info:
         client.tools.get("x")
     assert info.value.status_code == 500
@@ -144,21 +139,21 @@ def test_get_unknown_id_is_a_wrapped_not_found(client: Flowise, server: MockFlow
 
 
 def test_update_sends_only_given_fields(client: Flowise, server: MockFlowise) -> None:
-    server.json("PUT", f"tools/{TOOL_ID}", {**TOOL, "description": "new"})
+    server.add("PUT", f"tools/{TOOL_ID}", recorded("tools/update"))
     tool = client.tools.update(
-        TOOL_ID, description="new", schema=[{"property": "a", "type": "boolean"}]
+        TOOL_ID, description="Sends an email to one address", schema=[{"property": "a", "type": "boolean"}]
     )
     assert server.last.method == "PUT"
     body = server.last_json()
     assert set(body) == {"description", "schema"}
     assert json.loads(body["schema"])[0]["type"] == "boolean"
-    assert tool.description == "new"
+    assert tool.description == "Sends an email to one address"
     with pytest.raises(ValueError, match="nothing to update"):
         client.tools.update(TOOL_ID)
 
 
 def test_delete(client: Flowise, server: MockFlowise) -> None:
-    server.json("DELETE", f"tools/{TOOL_ID}", {"raw": [], "affected": 1})
+    server.add("DELETE", f"tools/{TOOL_ID}", recorded("tools/delete"))
     assert (client.tools.delete(TOOL_ID)).affected == 1
     assert server.last.method == "DELETE"
 

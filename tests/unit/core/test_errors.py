@@ -1,4 +1,7 @@
-"""Every status and Flowise error-body shape maps to the documented exception."""
+"""Every status and Flowise error-body shape maps to the documented exception.
+
+The bodies are the ones Flowise 3.1.4 sent (``tests/fixtures``), except for shapes the harness
+cannot provoke."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from flowise_integrations import (
     RateLimitError,
 )
 from flowise_integrations._core.response import make_status_error, parse_body, split_wrapped
+from tests.unit.recorded import recorded, recorded_body
 
 REQUEST = httpx.Request("GET", "http://flowise.test/api/v1/tools/x")
 
@@ -27,56 +31,54 @@ def response(status: int, *, json: object = None, text: str | None = None, **hea
     return httpx.Response(status, text=text or "", headers=headers, request=REQUEST)
 
 
+RECORDED_STATUSES = [
+    ("errors/invalid_chatflow_id", BadRequestError, "Invalid Chatflow ID"),
+    ("errors/apikey_exceeds_permissions", BadRequestError, "exceed your own permissions"),
+    ("errors/unauthorized", AuthenticationError, "Unauthorized Access"),
+    ("errors/verify_unknown_key", AuthenticationError, "Unauthorized"),
+    ("errors/chatflows_by_unknown_key", AuthenticationError, "Unauthorized"),
+    ("errors/public_chatflow_unauthorized", AuthenticationError, "Unauthorized"),
+    ("errors/forbidden", PermissionDeniedError, "Forbidden"),
+    ("errors/chatflow_not_found", NotFoundError, "not found in the database"),
+    ("errors/document_store_not_found", NotFoundError, "Document store"),
+    ("errors/negative_page", PreconditionFailedError, "page cannot be negative"),
+    ("errors/apikey_without_permissions", PreconditionFailedError, "permissions must be an array"),
+    ("errors/rate_limited", RateLimitError, "Too many requests, slow down"),
+    ("errors/tool_without_color", InternalServerError, "tool.color"),
+    ("errors/tool_not_found", NotFoundError, "not found"),
+    ("errors/flow_key_unauthorized", AuthenticationError, "Unauthorized"),
+]
+
+
+@pytest.mark.parametrize(("fixture", "cls", "message"), RECORDED_STATUSES)
+def test_recorded_status_table(fixture: str, cls: type[APIStatusError], message: str) -> None:
+    resp = recorded(fixture, request=REQUEST)
+    error = make_status_error(resp)
+    assert type(error) is cls
+    assert message in str(error)
+    assert error.status_code == resp.status_code
+    assert error.body == recorded_body(fixture)
+
+
 @pytest.mark.parametrize(
     ("resp", "cls", "message"),
     [
-        (
-            response(400, json={"statusCode": 400, "success": False, "message": "Invalid Chatflow ID"}),
-            BadRequestError,
-            "Invalid Chatflow ID",
-        ),
-        (response(401, json={"error": "Unauthorized Access"}), AuthenticationError, "Unauthorized Access"),
+        # Shapes Flowise's code has but the harness cannot provoke (JWT sessions, bodies from
+        # controllers that answer with text, proxies in front of Flowise).
         (
             response(401, json={"message": "Invalid or Missing token"}),
             AuthenticationError,
             "Invalid or Missing token",
         ),
-        (response(403, json={"message": "Forbidden"}), PermissionDeniedError, "Forbidden"),
         (
             response(404, text="Chatflow not found", **{"content-type": "text/html; charset=utf-8"}),
             NotFoundError,
             "Chatflow not found",
         ),
         (
-            response(
-                412, json={"statusCode": 412, "success": False, "message": "Error: x.y - id not provided!"}
-            ),
-            PreconditionFailedError,
-            "id not provided",
-        ),
-        (
             response(413, json={"statusCode": 413, "success": False, "message": "request entity too large"}),
             BadRequestError,
             "too large",
-        ),
-        (
-            response(
-                429, text="slow down", **{"content-type": "text/html; charset=utf-8", "retry-after": "60"}
-            ),
-            RateLimitError,
-            "slow down",
-        ),
-        (
-            response(
-                500,
-                json={
-                    "statusCode": 500,
-                    "success": False,
-                    "message": "SQLITE_CONSTRAINT: NOT NULL constraint failed: tool.color",
-                },
-            ),
-            InternalServerError,
-            "tool.color",
         ),
         (
             response(
@@ -98,61 +100,41 @@ def test_status_table(resp: httpx.Response, cls: type[APIStatusError], message: 
 
 
 def test_wrapped_not_found_is_not_found_with_status_500() -> None:
-    error = make_status_error(
-        response(
-            500,
-            json={
-                "statusCode": 500,
-                "success": False,
-                "message": "Error: executionsService.getExecutionById - Execution x not found",
-            },
-        )
-    )
+    error = make_status_error(recorded("errors/execution_not_found", request=REQUEST))
+    missing = recorded_body("errors/execution_not_found")["message"].split()[-3]
     assert isinstance(error, NotFoundError)
     assert error.status_code == 500
     assert error.wrapped
     assert error.operation == "executionsService.getExecutionById"
-    assert error.detail == "Execution x not found"
+    assert error.detail == f"Execution {missing} not found"
 
 
 def test_wrapped_unauthorized_is_authentication_error() -> None:
-    error = make_status_error(
-        response(
-            500,
-            json={
-                "statusCode": 500,
-                "success": False,
-                "message": "Error: predictionsServices.buildChatflow - Unauthorized",
-            },
-        )
-    )
+    error = make_status_error(recorded("errors/flow_key_unauthorized", request=REQUEST))
     assert isinstance(error, AuthenticationError)
     assert error.status_code == 500
+    assert error.wrapped
+    assert (error.operation, error.detail) == ("predictionsServices.buildChatflow", "Unauthorized")
 
 
 def test_other_wrapped_500_stays_internal() -> None:
-    error = make_status_error(
-        response(
-            500,
-            json={
-                "statusCode": 500,
-                "success": False,
-                "message": "Error: predictionsServices.buildChatflow - Cannot have chunkOverlap >= chunkSize",
-            },
-        )
-    )
+    error = make_status_error(recorded("errors/tool_without_color", request=REQUEST))
     assert type(error) is InternalServerError
-    assert error.detail == "Cannot have chunkOverlap >= chunkSize"
+    assert error.operation == "toolsService.createTool"
+    assert error.detail == "SQLITE_CONSTRAINT: NOT NULL constraint failed: tool.color"
 
 
 def test_rate_limit_exposes_retry_after() -> None:
-    error = make_status_error(response(429, text="slow down", **{"retry-after": "60"}))
+    error = make_status_error(recorded("errors/rate_limited", request=REQUEST))
     assert isinstance(error, RateLimitError)
     assert error.retry_after == 60.0
+    assert error.body == "Too many requests, slow down"
 
 
 def test_hint_is_appended() -> None:
-    error = make_status_error(response(403, json={"message": "Forbidden"}), hint="datasets need Enterprise")
+    error = make_status_error(
+        recorded("errors/datasets_forbidden", request=REQUEST), hint="datasets need Enterprise"
+    )
     assert "datasets need Enterprise" in str(error)
 
 
@@ -162,9 +144,8 @@ def test_split_wrapped_leaves_plain_messages() -> None:
 
 
 def test_html_200_for_json_suggests_base_url() -> None:
-    html = response(
-        200, text="<!DOCTYPE html><html><body>Flowise</body></html>", **{"content-type": "text/html"}
-    )
+    html = recorded("errors/unknown_route", request=REQUEST)
+    assert html.text.startswith("<!DOCTYPE html>")
     with pytest.raises(APIResponseValidationError, match="base_url"):
         parse_body(html, "json")
 

@@ -7,6 +7,7 @@ import pytest
 
 from flowise_integrations import RetryPolicy
 from flowise_integrations._core.retry import parse_retry_after
+from tests.unit.recorded import recorded
 
 POLICY = RetryPolicy(max_retries=2, initial_delay=0.5, max_delay=8.0, jitter=0.0)
 
@@ -64,6 +65,7 @@ def test_parse_retry_after_forms() -> None:
     assert parse_retry_after({"retry-after": "soon"}) is None
     assert parse_retry_after({}) is None
     assert parse_retry_after({"retry-after": "-5"}) == 0.0
+    assert parse_retry_after(recorded("errors/rate_limited").headers) == 60.0
 
 
 REQ = httpx.Request("GET", "http://x")

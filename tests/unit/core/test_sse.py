@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 
 from flowise_integrations._core.events import decode_event
 from flowise_integrations._core.sse import SSEDecoder
-from flowise_integrations.types import TokenEvent
+from flowise_integrations.types import EndEvent, TokenEvent, UnknownEvent
+from tests.unit.recorded import FIXTURES, recorded_sse_bytes
+
+RECORDED_STREAMS = b"".join(
+    recorded_sse_bytes(path.stem) for path in sorted((FIXTURES / "sse").glob("*.sse"))
+)
 
 FLOWISE_FRAMES = (
     b'message:\ndata:{"event":"start","data":"FAKE:"}\n\n'
@@ -45,6 +50,21 @@ def test_every_single_split_point() -> None:
     whole = decode_all([FLOWISE_FRAMES])
     for i in range(len(FLOWISE_FRAMES) + 1):
         assert decode_all([FLOWISE_FRAMES[:i], FLOWISE_FRAMES[i:]]) == whole
+
+
+def test_recorded_streams_are_known_events_ending_in_end() -> None:
+    events = [decode_event(d) for d in decode_all([RECORDED_STREAMS])]
+    assert events
+    assert not any(isinstance(event, UnknownEvent) for event in events)
+    ends = [event for event in events if isinstance(event, EndEvent)]
+    assert len(ends) == len(list((FIXTURES / "sse").glob("*.sse")))
+    assert events[-1] == EndEvent("[DONE]")
+
+
+@settings(max_examples=100)
+@given(st.lists(st.integers(min_value=0, max_value=100_000), max_size=60))
+def test_recorded_streams_survive_any_chunking(cuts: list[int]) -> None:
+    assert decode_all(split_at(RECORDED_STREAMS, cuts)) == decode_all([RECORDED_STREAMS])
 
 
 @settings(max_examples=300)
