@@ -43,12 +43,41 @@ integration: flowise
 flowise: install
 	$(BIN)/python -m flowise_integrations.testing install
 
+.PHONY: record-fixtures
+
+# Re-record tests/fixtures (the responses the unit tests answer with) from a fresh local Flowise;
+# the output is normalised, so a re-run changes nothing unless Flowise's answers did.
+record-fixtures: flowise
+	$(BIN)/python scripts/record_fixtures.py
+
 # Unit, harness and adapter tests; then the client's integration suite, which must call every
 # public client method (checked from its coverage report).
 test: check-generated lint typecheck flowise
 	$(BIN)/pytest tests --ignore=tests/integration -q
 	$(BIN)/pytest tests/integration -q --cov=flowise_integrations --cov-report=json:$(INTEGRATION_COVERAGE)
 	$(BIN)/python scripts/check_method_coverage.py $(INTEGRATION_COVERAGE)
+
+.PHONY: demo docs
+
+# The README's first command: examples/quickstart.py against a local Flowise started (and stopped)
+# for it, or against the server named by FLOWISE_BASE_URL and FLOWISE_API_KEY (then nothing is
+# installed for Flowise).
+demo: install
+	@if [ -z "$$FLOWISE_BASE_URL" ] || [ -z "$$FLOWISE_API_KEY" ]; then $(MAKE) --no-print-directory flowise; fi
+	$(BIN)/python examples/quickstart.py
+
+# The documentation site in site/, failing on any warning (`$(BIN)/mkdocs serve` to preview).
+# `make test` builds it too, in tests/docs.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+.PHONY: bench
+
+# Benchmarks against raw httpx, httpx-sse and the official SDK (see benchmarks/README.md): writes
+# benchmarks/RESULTS.md and benchmarks/results.json. One scenario runs against a local Flowise.
+bench: flowise
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
