@@ -20,12 +20,14 @@ from ._flowdata import edge, flow, node, ref
 
 __all__ = [
     "DEFAULT_CORPUS",
+    "ECHO_AGENTFLOW_NODES",
     "create_conversation_chatflow",
     "create_custom_function_chatflow",
     "create_document_store",
     "create_echo_agentflow",
     "create_rate_limited_chatflow",
     "create_retrieval_chatflow",
+    "echo_agentflow_graph",
     "override_config_enabled",
 ]
 
@@ -83,19 +85,31 @@ def override_config_enabled(node_label: str, params: Sequence[tuple[str, str, st
     }
 
 
-def create_echo_agentflow(client: Flowise, *, name: str | None = None, prefix: str = "Echo: ") -> Chatflow:
-    """An agentflow v2 with no model: Start (chat input) → Direct Reply ``"<prefix>{{ question }}"``."""
-    defs = _definitions(client, "startAgentflow", "directReplyAgentflow")
-    graph = flow(
+ECHO_AGENTFLOW_NODES = ("startAgentflow", "directReplyAgentflow")
+"""The components :func:`echo_agentflow_graph` needs definitions of (``GET /nodes/{name}``)."""
+
+
+def echo_agentflow_graph(
+    definitions: Mapping[str, Mapping[str, Any]],
+    *,
+    prefix: str = "Echo: ",
+    start_inputs: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The echo agentflow's ``flowData``: Start → Direct Reply ``"<prefix>{{ question }}"``.
+
+    ``definitions`` holds the :data:`ECHO_AGENTFLOW_NODES` definitions; ``start_inputs`` replaces the
+    Start node's inputs (chat input by default), e.g. for a form-input variant.
+    """
+    return flow(
         [
             node(
-                defs["startAgentflow"],
+                definitions["startAgentflow"],
                 "startAgentflow_0",
-                inputs={"startInputType": "chatInput"},
+                inputs=start_inputs or {"startInputType": "chatInput"},
                 node_type="agentFlow",
             ),
             node(
-                defs["directReplyAgentflow"],
+                definitions["directReplyAgentflow"],
                 "directReplyAgentflow_0",
                 inputs={"directReplyMessage": prefix + "{{ question }}"},
                 node_type="agentFlow",
@@ -104,6 +118,11 @@ def create_echo_agentflow(client: Flowise, *, name: str | None = None, prefix: s
         ],
         [edge("startAgentflow_0", "directReplyAgentflow_0", node_type="agentFlow")],
     )
+
+
+def create_echo_agentflow(client: Flowise, *, name: str | None = None, prefix: str = "Echo: ") -> Chatflow:
+    """An agentflow v2 with no model: Start (chat input) → Direct Reply ``"<prefix>{{ question }}"``."""
+    graph = echo_agentflow_graph(_definitions(client, *ECHO_AGENTFLOW_NODES), prefix=prefix)
     return client.chatflows.create(name=name or _name("echo-agentflow"), flow_data=graph, type="AGENTFLOW")
 
 

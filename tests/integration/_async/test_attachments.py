@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from flowise_integrations import AsyncFlowise, InternalServerError, NotFoundError
-from flowise_integrations.testing._flowdata import edge, flow, node
+from flowise_integrations.testing.flows import ECHO_AGENTFLOW_NODES, echo_agentflow_graph
 from flowise_integrations.types import Chatflow
 from flowise_integrations.types.attachments import Attachment
 
@@ -19,26 +19,8 @@ NOTES = b"Attachments are read by Flowise.\nSecond line of the notes."
 
 
 async def _echo_agentflow(client: AsyncFlowise, chatbot_config: dict[str, Any] | None) -> Chatflow:
-    defs = {
-        name: (await client.nodes.get(name)).to_wire() for name in ("startAgentflow", "directReplyAgentflow")
-    }
-    graph = flow(
-        [
-            node(
-                defs["startAgentflow"],
-                "startAgentflow_0",
-                inputs={"startInputType": "chatInput"},
-                node_type="agentFlow",
-            ),
-            node(
-                defs["directReplyAgentflow"],
-                "directReplyAgentflow_0",
-                inputs={"directReplyMessage": "Echo: {{ question }}"},
-                node_type="agentFlow",
-            ),
-        ],
-        [edge("startAgentflow_0", "directReplyAgentflow_0", node_type="agentFlow")],
-    )
+    defs = {name: (await client.nodes.get(name)).to_wire() for name in ECHO_AGENTFLOW_NODES}
+    graph = echo_agentflow_graph(defs)
     return await client.chatflows.create(
         name=f"attachments-{uuid.uuid4().hex[:8]}",
         flow_data=graph,

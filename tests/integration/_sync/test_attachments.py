@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from flowise_integrations import Flowise, InternalServerError, NotFoundError
-from flowise_integrations.testing._flowdata import edge, flow, node
+from flowise_integrations.testing.flows import ECHO_AGENTFLOW_NODES, echo_agentflow_graph
 from flowise_integrations.types import Chatflow
 from flowise_integrations.types.attachments import Attachment
 
@@ -20,26 +20,8 @@ NOTES = b"Attachments are read by Flowise.\nSecond line of the notes."
 
 
 def _echo_agentflow(client: Flowise, chatbot_config: dict[str, Any] | None) -> Chatflow:
-    defs = {
-        name: (client.nodes.get(name)).to_wire() for name in ("startAgentflow", "directReplyAgentflow")
-    }
-    graph = flow(
-        [
-            node(
-                defs["startAgentflow"],
-                "startAgentflow_0",
-                inputs={"startInputType": "chatInput"},
-                node_type="agentFlow",
-            ),
-            node(
-                defs["directReplyAgentflow"],
-                "directReplyAgentflow_0",
-                inputs={"directReplyMessage": "Echo: {{ question }}"},
-                node_type="agentFlow",
-            ),
-        ],
-        [edge("startAgentflow_0", "directReplyAgentflow_0", node_type="agentFlow")],
-    )
+    defs = {name: (client.nodes.get(name)).to_wire() for name in ECHO_AGENTFLOW_NODES}
+    graph = echo_agentflow_graph(defs)
     return client.chatflows.create(
         name=f"attachments-{uuid.uuid4().hex[:8]}",
         flow_data=graph,

@@ -14,6 +14,7 @@ import pytest
 from flowise_integrations import Flowise, AuthenticationError, NotFoundError, Page
 from flowise_integrations.testing import ModelStandIn
 from flowise_integrations.testing._flowdata import edge, flow, node, ref
+from flowise_integrations.testing.flows import ECHO_AGENTFLOW_NODES, echo_agentflow_graph
 from flowise_integrations.types import Chatflow
 
 OLD_TIMESTAMP = "2000-01-01T00:00:00.000Z"
@@ -29,25 +30,7 @@ def _definitions(client: Flowise, *names: str) -> dict[str, dict[str, Any]]:
 
 def _echo_graph(client: Flowise, start_inputs: dict[str, Any] | None = None) -> dict[str, Any]:
     """Start → Direct Reply ``"Echo: {{ question }}"`` (no model)."""
-    defs = _definitions(client, "startAgentflow", "directReplyAgentflow")
-    return flow(
-        [
-            node(
-                defs["startAgentflow"],
-                "startAgentflow_0",
-                inputs=start_inputs or {"startInputType": "chatInput"},
-                node_type="agentFlow",
-            ),
-            node(
-                defs["directReplyAgentflow"],
-                "directReplyAgentflow_0",
-                inputs={"directReplyMessage": "Echo: {{ question }}"},
-                node_type="agentFlow",
-                position=(300, 0),
-            ),
-        ],
-        [edge("startAgentflow_0", "directReplyAgentflow_0", node_type="agentFlow")],
-    )
+    return echo_agentflow_graph(_definitions(client, *ECHO_AGENTFLOW_NODES), start_inputs=start_inputs)
 
 
 def _custom_function_graph(client: Flowise) -> dict[str, Any]:

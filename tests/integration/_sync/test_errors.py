@@ -24,7 +24,7 @@ from flowise_integrations import (
 )
 from flowise_integrations._core.request import RequestSpec
 from flowise_integrations.testing import LocalStack
-from flowise_integrations.testing._flowdata import edge, flow, node
+from flowise_integrations.testing.flows import ECHO_AGENTFLOW_NODES, echo_agentflow_graph
 from flowise_integrations.types import Chatflow
 from flowise_integrations.types import stream_events as ev
 from flowise_integrations.types.api_keys import ApiKey
@@ -48,26 +48,8 @@ def bound_agentflow(
 ) -> Iterator[Chatflow]:
     """An echo agentflow bound to ``restricted_key``."""
     client = flowise_client
-    defs = {
-        name: (client.nodes.get(name)).to_wire() for name in ("startAgentflow", "directReplyAgentflow")
-    }
-    graph = flow(
-        [
-            node(
-                defs["startAgentflow"],
-                "startAgentflow_0",
-                inputs={"startInputType": "chatInput"},
-                node_type="agentFlow",
-            ),
-            node(
-                defs["directReplyAgentflow"],
-                "directReplyAgentflow_0",
-                inputs={"directReplyMessage": "Echo: {{ question }}"},
-                node_type="agentFlow",
-            ),
-        ],
-        [edge("startAgentflow_0", "directReplyAgentflow_0", node_type="agentFlow")],
-    )
+    defs = {name: (client.nodes.get(name)).to_wire() for name in ECHO_AGENTFLOW_NODES}
+    graph = echo_agentflow_graph(defs)
     created = client.chatflows.create(name=_name("bound"), flow_data=graph, type="AGENTFLOW")
     try:
         yield client.chatflows.update(created.id, apikeyid=restricted_key.id)
