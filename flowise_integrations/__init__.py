@@ -4,35 +4,76 @@
 errors, streaming, retries and pagination. The LangChain and LlamaIndex adapters live in
 ``flowise_integrations.langchain`` and ``flowise_integrations.llama_index`` (installed with the
 ``langchain`` and ``llama-index`` extras); importing this package never imports either framework.
+
+The names below are imported on first use (see ``_lazy``), so ``import flowise_integrations``
+stays cheap.
 """
 
-from ._async._client import AsyncFlowise
-from ._async._streaming import AsyncPredictionStream
-from ._core.files import FileInput
-from ._core.pagination import Page
-from ._core.retry import RetryPolicy
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    FlowiseError,
-    InternalServerError,
-    MissingDependencyError,
-    NotFoundError,
-    PermissionDeniedError,
-    PreconditionFailedError,
-    RateLimitError,
-    StreamError,
-)
-from ._sync._client import Flowise
-from ._sync._streaming import PredictionStream
-from ._types import NOT_GIVEN, NotGiven, RequestOptions
+import typing
+
+from ._lazy import lazy_exports as _lazy_exports
 from ._version import __version__
-from .types import HistoryMessage, Prediction, Upload
+
+if typing.TYPE_CHECKING:
+    from ._async._client import AsyncFlowise
+    from ._async._streaming import AsyncPredictionStream
+    from ._core.files import FileInput
+    from ._core.pagination import Page
+    from ._core.retry import RetryPolicy
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        FlowiseError,
+        InternalServerError,
+        MissingDependencyError,
+        NotFoundError,
+        PermissionDeniedError,
+        PreconditionFailedError,
+        RateLimitError,
+        StreamError,
+    )
+    from ._sync._client import Flowise
+    from ._sync._streaming import PredictionStream
+    from ._types import NOT_GIVEN, NotGiven, RequestOptions
+    from .types.predictions import HistoryMessage, Prediction, Upload
+
+_EXPORTS = {
+    "AsyncFlowise": "._async._client",
+    "AsyncPredictionStream": "._async._streaming",
+    "FileInput": "._core.files",
+    "Page": "._core.pagination",
+    "RetryPolicy": "._core.retry",
+    "APIConnectionError": "._exceptions",
+    "APIError": "._exceptions",
+    "APIResponseValidationError": "._exceptions",
+    "APIStatusError": "._exceptions",
+    "APITimeoutError": "._exceptions",
+    "AuthenticationError": "._exceptions",
+    "BadRequestError": "._exceptions",
+    "FlowiseError": "._exceptions",
+    "InternalServerError": "._exceptions",
+    "MissingDependencyError": "._exceptions",
+    "NotFoundError": "._exceptions",
+    "PermissionDeniedError": "._exceptions",
+    "PreconditionFailedError": "._exceptions",
+    "RateLimitError": "._exceptions",
+    "StreamError": "._exceptions",
+    "Flowise": "._sync._client",
+    "PredictionStream": "._sync._streaming",
+    "NOT_GIVEN": "._types",
+    "NotGiven": "._types",
+    "RequestOptions": "._types",
+    "HistoryMessage": ".types.predictions",
+    "Prediction": ".types.predictions",
+    "Upload": ".types.predictions",
+}
+
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "NOT_GIVEN",

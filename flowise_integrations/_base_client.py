@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from pydantic import SecretStr
 
 from ._config import ClientConfig, _coerce_timeout, coerce_api_key, resolve_config
 from ._core.request import RequestSpec, build_request
 from ._core.retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 __all__ = ["BaseClient"]
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from pydantic import SecretStr
 
 from ._constants import API_PREFIX, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL, ENV_MAX_RETRIES, ENV_TIMEOUT
 from ._core.retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 __all__ = ["ClientConfig", "normalize_base_url", "resolve_config"]
 
@@ -69,6 +71,10 @@ class ClientConfig:
 
 
 def coerce_api_key(api_key: str | SecretStr | None) -> SecretStr | None:
+    """The key as a ``SecretStr``, or None when it is missing or blank."""
+    # Imported here, not at module level: ``pydantic.types`` costs more to import than the client.
+    from pydantic import SecretStr
+
     if api_key is None or isinstance(api_key, SecretStr):
         return api_key if api_key is None or api_key.get_secret_value() else None
     if not isinstance(api_key, str):

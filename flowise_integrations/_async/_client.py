@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
-from pydantic import SecretStr
 
 from .._base_client import BaseClient
 from .._config import ClientConfig
@@ -25,27 +25,29 @@ from .._core.response import (
 from .._core.retry import RetryPolicy
 from .._logging import logger, redact
 from .._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
-from .resources import (
-    AsyncApiKeys,
-    AsyncAssistants,
-    AsyncAttachments,
-    AsyncChatflows,
-    AsyncChatMessages,
-    AsyncCredentials,
-    AsyncDatasets,
-    AsyncDocumentStores,
-    AsyncExecutions,
-    AsyncFeedback,
-    AsyncLeads,
-    AsyncMarketplace,
-    AsyncNodes,
-    AsyncPredictions,
-    AsyncStats,
-    AsyncTools,
-    AsyncUpsertHistory,
-    AsyncVariables,
-    AsyncVectors,
-)
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from .resources.api_keys import AsyncApiKeys
+    from .resources.assistants import AsyncAssistants
+    from .resources.attachments import AsyncAttachments
+    from .resources.chat_messages import AsyncChatMessages
+    from .resources.chatflows import AsyncChatflows
+    from .resources.credentials import AsyncCredentials
+    from .resources.datasets import AsyncDatasets
+    from .resources.document_stores import AsyncDocumentStores
+    from .resources.executions import AsyncExecutions
+    from .resources.feedback import AsyncFeedback
+    from .resources.leads import AsyncLeads
+    from .resources.marketplace import AsyncMarketplace
+    from .resources.nodes import AsyncNodes
+    from .resources.predictions import AsyncPredictions
+    from .resources.stats import AsyncStats
+    from .resources.tools import AsyncTools
+    from .resources.upsert_history import AsyncUpsertHistory
+    from .resources.variables import AsyncVariables
+    from .resources.vectors import AsyncVectors
 
 __all__ = ["AsyncFlowise"]
 
@@ -95,25 +97,138 @@ class AsyncFlowise(BaseClient):
             limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=False
         )
 
-        self.chatflows = AsyncChatflows(self)
-        self.predictions = AsyncPredictions(self)
-        self.vectors = AsyncVectors(self)
-        self.document_stores = AsyncDocumentStores(self)
-        self.credentials = AsyncCredentials(self)
-        self.tools = AsyncTools(self)
-        self.api_keys = AsyncApiKeys(self)
-        self.assistants = AsyncAssistants(self)
-        self.datasets = AsyncDatasets(self)
-        self.variables = AsyncVariables(self)
-        self.executions = AsyncExecutions(self)
-        self.stats = AsyncStats(self)
-        self.chat_messages = AsyncChatMessages(self)
-        self.feedback = AsyncFeedback(self)
-        self.leads = AsyncLeads(self)
-        self.upsert_history = AsyncUpsertHistory(self)
-        self.attachments = AsyncAttachments(self)
-        self.nodes = AsyncNodes(self)
-        self.marketplace = AsyncMarketplace(self)
+    @cached_property
+    def chatflows(self) -> AsyncChatflows:
+        """Chatflows and agentflows."""
+        from .resources.chatflows import AsyncChatflows
+
+        return AsyncChatflows(self)
+
+    @cached_property
+    def predictions(self) -> AsyncPredictions:
+        """Run a flow, as JSON or as an event stream."""
+        from .resources.predictions import AsyncPredictions
+
+        return AsyncPredictions(self)
+
+    @cached_property
+    def vectors(self) -> AsyncVectors:
+        """Upsert documents through a flow's vector store."""
+        from .resources.vectors import AsyncVectors
+
+        return AsyncVectors(self)
+
+    @cached_property
+    def document_stores(self) -> AsyncDocumentStores:
+        """Document stores, their loaders, chunks and vector store."""
+        from .resources.document_stores import AsyncDocumentStores
+
+        return AsyncDocumentStores(self)
+
+    @cached_property
+    def credentials(self) -> AsyncCredentials:
+        """Credentials (values returned as ``SecretStr``)."""
+        from .resources.credentials import AsyncCredentials
+
+        return AsyncCredentials(self)
+
+    @cached_property
+    def tools(self) -> AsyncTools:
+        """Custom tools."""
+        from .resources.tools import AsyncTools
+
+        return AsyncTools(self)
+
+    @cached_property
+    def api_keys(self) -> AsyncApiKeys:
+        """API keys."""
+        from .resources.api_keys import AsyncApiKeys
+
+        return AsyncApiKeys(self)
+
+    @cached_property
+    def assistants(self) -> AsyncAssistants:
+        """Assistants."""
+        from .resources.assistants import AsyncAssistants
+
+        return AsyncAssistants(self)
+
+    @cached_property
+    def datasets(self) -> AsyncDatasets:
+        """Evaluation datasets (Enterprise and Cloud only)."""
+        from .resources.datasets import AsyncDatasets
+
+        return AsyncDatasets(self)
+
+    @cached_property
+    def variables(self) -> AsyncVariables:
+        """Variables."""
+        from .resources.variables import AsyncVariables
+
+        return AsyncVariables(self)
+
+    @cached_property
+    def executions(self) -> AsyncExecutions:
+        """Agentflow executions."""
+        from .resources.executions import AsyncExecutions
+
+        return AsyncExecutions(self)
+
+    @cached_property
+    def stats(self) -> AsyncStats:
+        """A flow's message and feedback statistics."""
+        from .resources.stats import AsyncStats
+
+        return AsyncStats(self)
+
+    @cached_property
+    def chat_messages(self) -> AsyncChatMessages:
+        """A flow's chat messages."""
+        from .resources.chat_messages import AsyncChatMessages
+
+        return AsyncChatMessages(self)
+
+    @cached_property
+    def feedback(self) -> AsyncFeedback:
+        """Feedback on messages."""
+        from .resources.feedback import AsyncFeedback
+
+        return AsyncFeedback(self)
+
+    @cached_property
+    def leads(self) -> AsyncLeads:
+        """Leads collected by chatbots."""
+        from .resources.leads import AsyncLeads
+
+        return AsyncLeads(self)
+
+    @cached_property
+    def upsert_history(self) -> AsyncUpsertHistory:
+        """Vector upsert history."""
+        from .resources.upsert_history import AsyncUpsertHistory
+
+        return AsyncUpsertHistory(self)
+
+    @cached_property
+    def attachments(self) -> AsyncAttachments:
+        """Files attached to a chat."""
+        from .resources.attachments import AsyncAttachments
+
+        return AsyncAttachments(self)
+
+    @cached_property
+    def nodes(self) -> AsyncNodes:
+        """Node definitions and node methods."""
+        from .resources.nodes import AsyncNodes
+
+        return AsyncNodes(self)
+
+    @cached_property
+    def marketplace(self) -> AsyncMarketplace:
+        """Marketplace templates."""
+        from .resources.marketplace import AsyncMarketplace
+
+        return AsyncMarketplace(self)
 
     def with_options(
         self,

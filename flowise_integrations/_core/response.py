@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ValidationError
 
 from .._exceptions import (
     APIConnectionError,
@@ -31,6 +31,9 @@ from .._exceptions import (
 )
 from .._logging import redact
 from .retry import parse_retry_after
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = [
     "ResponseKind",
@@ -181,6 +184,9 @@ def _html_instead(response: httpx.Response) -> APIResponseValidationError:
 
 @functools.cache
 def _adapter(type_: Any) -> TypeAdapter[Any]:
+    """The validator for ``type_``, built on first use (pydantic's schema machinery is imported then)."""
+    from pydantic import TypeAdapter
+
     return TypeAdapter(type_)
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 import logging
 from collections.abc import Mapping
+from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
-from pydantic import SecretStr
 
 from .._base_client import BaseClient
 from .._config import ClientConfig
@@ -26,27 +26,29 @@ from .._core.response import (
 from .._core.retry import RetryPolicy
 from .._logging import logger, redact
 from .._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
-from .resources import (
-    ApiKeys,
-    Assistants,
-    Attachments,
-    Chatflows,
-    ChatMessages,
-    Credentials,
-    Datasets,
-    DocumentStores,
-    Executions,
-    Feedback,
-    Leads,
-    Marketplace,
-    Nodes,
-    Predictions,
-    Stats,
-    Tools,
-    UpsertHistory,
-    Variables,
-    Vectors,
-)
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from .resources.api_keys import ApiKeys
+    from .resources.assistants import Assistants
+    from .resources.attachments import Attachments
+    from .resources.chat_messages import ChatMessages
+    from .resources.chatflows import Chatflows
+    from .resources.credentials import Credentials
+    from .resources.datasets import Datasets
+    from .resources.document_stores import DocumentStores
+    from .resources.executions import Executions
+    from .resources.feedback import Feedback
+    from .resources.leads import Leads
+    from .resources.marketplace import Marketplace
+    from .resources.nodes import Nodes
+    from .resources.predictions import Predictions
+    from .resources.stats import Stats
+    from .resources.tools import Tools
+    from .resources.upsert_history import UpsertHistory
+    from .resources.variables import Variables
+    from .resources.vectors import Vectors
 
 __all__ = ["Flowise"]
 
@@ -96,25 +98,138 @@ class Flowise(BaseClient):
             limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=False
         )
 
-        self.chatflows = Chatflows(self)
-        self.predictions = Predictions(self)
-        self.vectors = Vectors(self)
-        self.document_stores = DocumentStores(self)
-        self.credentials = Credentials(self)
-        self.tools = Tools(self)
-        self.api_keys = ApiKeys(self)
-        self.assistants = Assistants(self)
-        self.datasets = Datasets(self)
-        self.variables = Variables(self)
-        self.executions = Executions(self)
-        self.stats = Stats(self)
-        self.chat_messages = ChatMessages(self)
-        self.feedback = Feedback(self)
-        self.leads = Leads(self)
-        self.upsert_history = UpsertHistory(self)
-        self.attachments = Attachments(self)
-        self.nodes = Nodes(self)
-        self.marketplace = Marketplace(self)
+    @cached_property
+    def chatflows(self) -> Chatflows:
+        """Chatflows and agentflows."""
+        from .resources.chatflows import Chatflows
+
+        return Chatflows(self)
+
+    @cached_property
+    def predictions(self) -> Predictions:
+        """Run a flow, as JSON or as an event stream."""
+        from .resources.predictions import Predictions
+
+        return Predictions(self)
+
+    @cached_property
+    def vectors(self) -> Vectors:
+        """Upsert documents through a flow's vector store."""
+        from .resources.vectors import Vectors
+
+        return Vectors(self)
+
+    @cached_property
+    def document_stores(self) -> DocumentStores:
+        """Document stores, their loaders, chunks and vector store."""
+        from .resources.document_stores import DocumentStores
+
+        return DocumentStores(self)
+
+    @cached_property
+    def credentials(self) -> Credentials:
+        """Credentials (values returned as ``SecretStr``)."""
+        from .resources.credentials import Credentials
+
+        return Credentials(self)
+
+    @cached_property
+    def tools(self) -> Tools:
+        """Custom tools."""
+        from .resources.tools import Tools
+
+        return Tools(self)
+
+    @cached_property
+    def api_keys(self) -> ApiKeys:
+        """API keys."""
+        from .resources.api_keys import ApiKeys
+
+        return ApiKeys(self)
+
+    @cached_property
+    def assistants(self) -> Assistants:
+        """Assistants."""
+        from .resources.assistants import Assistants
+
+        return Assistants(self)
+
+    @cached_property
+    def datasets(self) -> Datasets:
+        """Evaluation datasets (Enterprise and Cloud only)."""
+        from .resources.datasets import Datasets
+
+        return Datasets(self)
+
+    @cached_property
+    def variables(self) -> Variables:
+        """Variables."""
+        from .resources.variables import Variables
+
+        return Variables(self)
+
+    @cached_property
+    def executions(self) -> Executions:
+        """Agentflow executions."""
+        from .resources.executions import Executions
+
+        return Executions(self)
+
+    @cached_property
+    def stats(self) -> Stats:
+        """A flow's message and feedback statistics."""
+        from .resources.stats import Stats
+
+        return Stats(self)
+
+    @cached_property
+    def chat_messages(self) -> ChatMessages:
+        """A flow's chat messages."""
+        from .resources.chat_messages import ChatMessages
+
+        return ChatMessages(self)
+
+    @cached_property
+    def feedback(self) -> Feedback:
+        """Feedback on messages."""
+        from .resources.feedback import Feedback
+
+        return Feedback(self)
+
+    @cached_property
+    def leads(self) -> Leads:
+        """Leads collected by chatbots."""
+        from .resources.leads import Leads
+
+        return Leads(self)
+
+    @cached_property
+    def upsert_history(self) -> UpsertHistory:
+        """Vector upsert history."""
+        from .resources.upsert_history import UpsertHistory
+
+        return UpsertHistory(self)
+
+    @cached_property
+    def attachments(self) -> Attachments:
+        """Files attached to a chat."""
+        from .resources.attachments import Attachments
+
+        return Attachments(self)
+
+    @cached_property
+    def nodes(self) -> Nodes:
+        """Node definitions and node methods."""
+        from .resources.nodes import Nodes
+
+        return Nodes(self)
+
+    @cached_property
+    def marketplace(self) -> Marketplace:
+        """Marketplace templates."""
+        from .resources.marketplace import Marketplace
+
+        return Marketplace(self)
 
     def with_options(
         self,

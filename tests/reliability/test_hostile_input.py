@@ -264,7 +264,8 @@ def _methods(
     client: Flowise | AsyncFlowise,
 ) -> Iterator[tuple[str, Callable[..., Any], dict[str, Any], list[str]]]:
     """Every public resource method, valid keyword arguments for it, and its parameters."""
-    for resource_name, resource in vars(client).items():
+    for resource_name in dir(client):
+        resource = getattr(client, resource_name)
         if resource_name.startswith("_") or not hasattr(resource, "_client"):
             continue
         for method_name, method in inspect.getmembers(resource, inspect.ismethod):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import flowise_integrations
 import flowise_integrations.types
@@ -20,8 +24,43 @@ def test_all_is_complete() -> None:
         assert len(set(names)) == len(names)
         for name in names:
             assert hasattr(module, name), name
+        assert set(names) <= set(dir(module))
         public = {n for n, v in vars(module).items() if not n.startswith("_") and not inspect.ismodule(v)}
         assert public <= set(names) | {"annotations"}, public - set(names)
+
+
+def test_lazy_exports_match_the_type_checking_imports() -> None:
+    """The lazy table and the imports type checkers read name the same objects from the same modules."""
+    source = Path(flowise_integrations.__file__).read_text()
+    (block,) = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "typing.TYPE_CHECKING"
+    ]
+    imported = {
+        alias.name: "." * node.level + (node.module or "")
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == flowise_integrations._EXPORTS
+    assert set(imported) | {"__version__"} == set(flowise_integrations.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        flowise_integrations.Nope  # noqa: B018
+
+
+def test_import_is_lazy() -> None:
+    """``import flowise_integrations`` and building a client define no model, resource or framework."""
+    code = (
+        "import sys; import flowise_integrations as f; f.Flowise('http://h'); f.AsyncFlowise('http://h');"
+        "loaded = [m for m in sys.modules if m.startswith(('flowise_integrations.types',"
+        " 'flowise_integrations._sync.resources.', 'flowise_integrations._async.resources.',"
+        " 'pydantic.main'))];"
+        "assert not loaded, loaded;"
+        "f.Flowise('http://h').chatflows;"
+        "assert 'flowise_integrations._sync.resources.chatflows' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_import_does_not_load_frameworks() -> None:
@@ -37,8 +76,9 @@ def _resources(client: Flowise | AsyncFlowise) -> dict[str, object]:
     found: dict[str, object] = {}
 
     def walk(prefix: str, obj: object) -> None:
-        for name, value in vars(obj).items():
-            if isinstance(value, (Resource, AsyncResource)):
+        for name in dir(obj):
+            value = getattr(obj, name)
+            if not name.startswith("_") and isinstance(value, (Resource, AsyncResource)):
                 found[prefix + name] = value
                 walk(prefix + name + ".", value)
 
