@@ -7,13 +7,22 @@ fields between versions), and decode the columns Flowise stores as JSON strings.
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 from pydantic_core import from_json, to_jsonable_python
 
-__all__ = ["FlowiseModel", "JsonString", "decode_json_string", "encode_json_string"]
+__all__ = ["FlowDataModel", "FlowiseModel", "JsonString", "decode_json_string", "encode_json_string"]
 
 _T = TypeVar("_T")
 
@@ -66,3 +75,40 @@ JsonString = Annotated[
     PlainSerializer(encode_json_string, when_used="json"),
 ]
 """A field Flowise stores as a JSON string: decoded on read, re-encoded in ``mode="json"`` dumps."""
+
+
+class FlowDataModel(FlowiseModel):
+    """Base of the models that carry a flow graph (``flowData``).
+
+    The graph stays the JSON text Flowise sent (:attr:`flow_data_json`) until :attr:`flow_data` is
+    first read: a flow list is mostly graphs, and building them all would cost several times the
+    whole request. ``flow_data=`` is still accepted, as a dict or a JSON string, when a model is
+    built by hand.
+    """
+
+    flow_data_json: str | None = Field(default=None, alias="flowData", repr=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_flow_data(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "flow_data" not in data:
+            return data
+        if "flowData" in data or "flow_data_json" in data:
+            raise ValueError("give flow_data or flowData/flow_data_json, not both")
+        data = dict(data)
+        data["flowData"] = data.pop("flow_data")
+        return data
+
+    @field_validator("flow_data_json", mode="before")
+    @classmethod
+    def _encode_graph(cls, value: Any) -> Any:
+        """A graph given as a dict is kept as the JSON text Flowise would have sent."""
+        return encode_json_string(value) if isinstance(value, dict) else value
+
+    @cached_property
+    def flow_data(self) -> dict[str, Any] | None:
+        """The graph, ``{nodes, edges, viewport}``, decoded from :attr:`flow_data_json` on first read."""
+        value = decode_json_string(self.flow_data_json)
+        if value is not None and not isinstance(value, dict):
+            raise ValueError(f"{type(self).__name__}.flow_data_json is not a JSON object")
+        return value

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ._base import FlowiseModel, JsonString
+from ._base import FlowDataModel, FlowiseModel, JsonString
 
 __all__ = [
     "Chatflow",
@@ -22,13 +22,16 @@ __all__ = [
 ChatflowType = Literal["CHATFLOW", "AGENTFLOW", "MULTIAGENT", "ASSISTANT"]
 
 
-class Chatflow(FlowiseModel):
-    """A chatflow or agentflow. ``flow_data``, ``chatbot_config`` and ``api_config`` are decoded
-    from the JSON strings Flowise stores, and re-encoded when sent back."""
+class Chatflow(FlowDataModel):
+    """A chatflow or agentflow. ``chatbot_config``, ``api_config`` and the other JSON-string
+    columns are decoded when the model is built, and re-encoded when sent back.
+
+    The graph is ``flow_data`` (a dict, decoded when first read) and ``flow_data_json`` (the
+    JSON text Flowise sent); a list of flows is validated without decoding any graph.
+    """
 
     id: str
     name: str
-    flow_data: JsonString[dict[str, Any]] | None = Field(default=None, repr=False)
     type: str | None = None
     deployed: bool | None = None
     is_public: bool | None = None

@@ -12,19 +12,18 @@ from typing import Any
 
 from pydantic import Field
 
-from ._base import FlowiseModel, JsonString
+from ._base import FlowDataModel, FlowiseModel, JsonString
 
 __all__ = ["CustomTemplate", "MarketplaceTemplate"]
 
 
-class MarketplaceTemplate(FlowiseModel):
+class MarketplaceTemplate(FlowDataModel):
     """A built-in template. ``type`` is ``"Chatflow"``, ``"AgentflowV2"`` or ``"Tool"``; ``flow_data``
-    (decoded from its JSON string) holds the whole template, nodes and edges included."""
+    (decoded from its JSON string when first read) holds the whole template, nodes and edges included."""
 
     id: str | None = None
     template_name: str
     type: str | None = None
-    flow_data: JsonString[dict[str, Any]] | None = None
     description: str | None = None
     badge: str | None = None
     framework: Any = None
