@@ -65,7 +65,7 @@ def demo_resources() -> Iterator[DemoResources]:
     if stack.flowise is None:
         _log("using the Flowise server in FLOWISE_BASE_URL; starting the model stand-in and Chroma...")
     else:
-        _log("starting a local Flowise (about 40 s), the model stand-in and Chroma...")
+        _log("starting a local Flowise (20-40 s), the model stand-in and Chroma...")
     try:
         with stack, stack.client() as client:
             _log(f"Flowise is up at {stack.base_url} ({time.monotonic() - started:.1f} s)")
