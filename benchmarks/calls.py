@@ -11,7 +11,7 @@ import asyncio
 import importlib
 import importlib.util
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -250,15 +250,16 @@ def _adapter_available(module: str, attribute: str) -> bool:
 
 
 def _thinnest_chat_model(client: Flowise, chatflow_id: str) -> Callable[[], object]:
-    """The least any LangChain chat model on this client does: ``_generate`` makes the bare call.
+    """The least any streaming LangChain chat model on this client does: ``_generate`` makes the
+    bare call (``_stream`` exists, as in every chat model that streams, but ``invoke`` does not use it).
 
     What ``BaseChatModel.invoke`` adds around ``_generate`` (callback managers, tracing context,
     signature checks) is the framework's fixed cost; this measures it in the same run.
     """
     from langchain_core.callbacks import CallbackManagerForLLMRun
     from langchain_core.language_models import BaseChatModel
-    from langchain_core.messages import AIMessage, BaseMessage
-    from langchain_core.outputs import ChatGeneration, ChatResult
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+    from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
     class Thinnest(BaseChatModel):
         @property
@@ -274,6 +275,17 @@ def _thinnest_chat_model(client: Flowise, chatflow_id: str) -> Callable[[], obje
         ) -> ChatResult:
             text = client.predictions.create(chatflow_id, messages[-1].text).text
             return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+        def _stream(
+            self,
+            messages: list[BaseMessage],
+            stop: list[str] | None = None,
+            run_manager: CallbackManagerForLLMRun | None = None,
+            **kwargs: Any,
+        ) -> Iterator[ChatGenerationChunk]:
+            with client.predictions.stream(chatflow_id, messages[-1].text) as stream:
+                for text in stream.text_stream:
+                    yield ChatGenerationChunk(message=AIMessageChunk(content=text))
 
     model = Thinnest()
     return lambda: model.invoke(QUESTION)

@@ -344,7 +344,8 @@ def rss_growth(base_url: str, *, runs: int = 2) -> list[Row]:
             limit=5.0,
             note=("" if reset else "VmHWM could not be reset; growth over the earlier peak. ")
             + f"ours keeps what `final()` needs: the answer text ({text_mb:.2f} MB) and the "
-            "executed-node data (256 KiB of JSON as models)",
+            f"executed-node data (256 KiB of JSON as models); growth beyond the text "
+            f"{ours - text_mb:.2f} MB",
             extra={"runs": results},
         )
     ]
