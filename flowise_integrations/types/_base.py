@@ -87,6 +87,7 @@ class FlowDataModel(FlowiseModel):
     """
 
     flow_data_json: str | None = Field(default=None, alias="flowData", repr=False)
+    """The graph as the JSON text Flowise stores; ``to_wire()`` sends it back unchanged."""
 
     @model_validator(mode="before")
     @classmethod
