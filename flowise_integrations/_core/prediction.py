@@ -26,12 +26,27 @@ from .files import FileInput
 from .params import check_mapping, check_str, file_parts
 from .request import RequestSpec, path
 
-__all__ = ["PredictionAccumulator", "events_from_prediction", "prediction_request"]
+__all__ = ["PredictionAccumulator", "events_from_prediction", "place_system_text", "prediction_request"]
 
 _HUMAN_INPUT_TYPES = ("proceed", "reject")
 # Tokens are joined in groups of this many: a long stream keeps its text, not one string object
 # (about 50 bytes of overhead each) per token.
 _TOKENS_PER_CHUNK = 256
+
+
+def place_system_text(question: str, system: str | None, key: str | None) -> tuple[str, dict[str, str]]:
+    """The question and the ``override_config`` entries that carry a conversation's system text.
+
+    Flowise's history has no system role. With ``key`` (the flow's system-prompt input, e.g.
+    ``"systemMessagePrompt"``) the text replaces the flow's system prompt; without it, it goes
+    before the question, so nothing the caller wrote is lost. The adapters of both frameworks
+    place it the same way.
+    """
+    if not system:
+        return question, {}
+    if key:
+        return question, {key: system}
+    return f"{system}\n\n{question}", {}
 
 
 def _uploads_to_wire(uploads: Sequence[Upload | Mapping[str, Any]]) -> list[dict[str, Any]]:

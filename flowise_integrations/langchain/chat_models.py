@@ -13,6 +13,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import RunnableConfig
 from typing_extensions import override
 
+from .._core.prediction import place_system_text
 from ..types import HistoryMessage, Prediction, Upload
 from ..types import stream_events as ev
 from ._connection import FlowiseConnection, merge_override_config, session_kwargs
@@ -221,11 +222,10 @@ class ChatFlowise(FlowiseConnection, BaseChatModel):
             {"sessionId": session_id} if session_id else None,
             kwargs.get("override_config"),
         )
-        question = request.question
-        if request.system and self.system_message_key:
-            override_config[self.system_message_key] = request.system
-        elif request.system:
-            question = f"{request.system}\n\n{question}"
+        question, system_override = place_system_text(
+            request.question, request.system, self.system_message_key
+        )
+        override_config.update(system_override)
         send_history = self.history_mode == "always" or (
             self.history_mode == "auto" and "sessionId" not in override_config
         )

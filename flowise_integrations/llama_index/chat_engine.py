@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -24,6 +23,7 @@ from llama_index.core.tools import ToolOutput
 from pydantic import SecretStr
 
 from .._async._client import AsyncFlowise
+from .._core.prediction import place_system_text
 from .._sync._client import Flowise
 from ..types import HistoryMessage, Prediction
 from ._connection import FlowiseConnection, Timeout
@@ -67,8 +67,8 @@ class FlowiseChatEngine(BaseChatEngine):
     token stream directly (``is_writing_to_memory=False``: the memory is on the server), so
     nothing is sent twice; their ``source_nodes`` and ``sources`` lists are filled in when the
     stream ends. ``chat_history=`` given to a call is sent as Flowise ``history`` for that turn,
-    which Flowise prepends to the session's memory (its system messages are dropped with a
-    warning: Flowise history has no system role).
+    which Flowise prepends to the session's memory (its system messages go before the question:
+    Flowise history has no system role).
 
     Example::
 
@@ -128,19 +128,14 @@ class FlowiseChatEngine(BaseChatEngine):
 
     def _args(self, message: str, chat_history: list[ChatMessage] | None) -> PredictionArgs:
         history: list[HistoryMessage] | None = None
+        question = message
         if chat_history:
             turn = to_flowise_turn([*chat_history, ChatMessage(role=MessageRole.USER, content=message)])
             history = turn.history
-            if turn.system:
-                warnings.warn(
-                    "FlowiseChatEngine dropped the system messages of chat_history: Flowise history has "
-                    "no system role (set the flow's system prompt through override_config instead).",
-                    UserWarning,
-                    stacklevel=3,
-                )
+            question, _ = place_system_text(message, turn.system, None)
         return PredictionArgs(
             chatflow_id=self.chatflow_id,
-            question=message,
+            question=question,
             history=history,
             chat_id=self.session_id,
             override_config=merge_override_config(self.override_config, session_id=self.session_id),

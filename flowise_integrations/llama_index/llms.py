@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ from llama_index.core.llms.llm import LLM
 
 from .._async._client import AsyncFlowise
 from .._constants import ENV_API_KEY, ENV_BASE_URL
+from .._core.prediction import place_system_text
 from .._sync._client import Flowise
 from ..types import Prediction
 from ._connection import FlowiseConnection
@@ -61,11 +61,11 @@ class FlowiseLLM(LLM):
     message (which must be a user message) is the ``question`` and the earlier user and assistant
     messages are sent as ``history``, which Flowise gives the flow's model as prior turns. Flowise
     has no system role in ``history``: system (and developer) messages, including
-    ``system_prompt``, are sent as ``override_config[system_message_key]`` when
-    ``system_message_key`` names the flow's system-prompt input (e.g. ``"systemMessagePrompt"``
-    for a Conversation Chain; the flow's API configuration must allow overriding it). Without
-    ``system_message_key`` they are dropped with a ``UserWarning`` and the flow's own system
-    prompt applies. Only text content is supported.
+    ``system_prompt`` and the context LlamaIndex's context chat engines put there, go before the
+    question, as :class:`~flowise_integrations.langchain.ChatFlowise` does. With
+    ``system_message_key`` naming the flow's system-prompt input (e.g. ``"systemMessagePrompt"``
+    for a Conversation Chain; the flow's API configuration must allow overriding it) they are
+    sent as ``override_config[system_message_key]`` instead. Only text content is supported.
 
     Every call is a fresh Flowise chat (no ``sessionId`` unless you pass one), so the flow's
     memory never leaks between calls; use :class:`FlowiseChatEngine` for a server-side session.
@@ -155,20 +155,11 @@ class FlowiseLLM(LLM):
         unknown = set(kwargs) - _CALL_KWARGS
         if unknown:
             raise TypeError(f"unexpected keyword arguments for FlowiseLLM: {sorted(unknown)}")
-        extra: dict[str, Any] = dict(kwargs.get("override_config") or {})
-        if turn.system:
-            if self.system_message_key:
-                extra[self.system_message_key] = turn.system
-            else:
-                warnings.warn(
-                    "FlowiseLLM dropped system messages: Flowise history has no system role. Set "
-                    "system_message_key to the flow's system-prompt input to send them as overrideConfig.",
-                    UserWarning,
-                    stacklevel=4,
-                )
+        question, system_override = place_system_text(turn.question, turn.system, self.system_message_key)
+        extra: dict[str, Any] = {**(kwargs.get("override_config") or {}), **system_override}
         return PredictionArgs(
             chatflow_id=self.chatflow_id,
-            question=turn.question,
+            question=question,
             history=turn.history or None,
             override_config=merge_override_config(
                 self.override_config, session_id=kwargs.get("session_id"), extra=extra

@@ -53,6 +53,19 @@ def test_chat_reaches_the_model_as_separate_turns(llm: FlowiseLLM, flowise_model
     ]
 
 
+def test_without_a_system_key_system_text_reaches_the_model_before_the_question(
+    flowise_client: Flowise, conversation_chatflow: Chatflow, flowise_model: ModelStandIn
+) -> None:
+    seen = len(flowise_model.chat_requests())
+
+    FlowiseLLM(conversation_chatflow.id, client=flowise_client).chat(CONVERSATION)
+
+    (request,) = flowise_model.chat_requests()[seen:]
+    assert turns(request)[-1] == ("user", "You are a terse test assistant.\n\nWhat is my name?")
+    assert [role for role, _ in turns(request)].count("system") <= 1  # the flow's own prompt only
+    assert all("terse test" not in content for role, content in turns(request) if role == "system")
+
+
 def test_calls_do_not_share_memory(llm: FlowiseLLM, flowise_model: ModelStandIn) -> None:
     llm.complete("Remember the word quokka.")
     seen = len(flowise_model.chat_requests())

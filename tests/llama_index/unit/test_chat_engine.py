@@ -117,19 +117,17 @@ def test_chat_history_argument_is_sent_as_flowise_history(client: Flowise, serve
     ]
 
 
-def test_system_messages_in_chat_history_are_dropped_with_a_warning(
-    client: Flowise, server: MockFlowise
-) -> None:
+def test_system_messages_in_chat_history_go_before_the_question(client: Flowise, server: MockFlowise) -> None:
     server.json("POST", PREDICTION, prediction_body())
     earlier = [
         ChatMessage(role=MessageRole.SYSTEM, content="Be brief."),
         ChatMessage(role=MessageRole.USER, content="hi"),
     ]
 
-    with pytest.warns(UserWarning, match="system"):
-        FlowiseChatEngine(FLOW, client=client).chat("again", chat_history=earlier)
+    FlowiseChatEngine(FLOW, client=client).chat("again", chat_history=earlier)
 
     assert server.last_json()["history"] == [{"role": "userMessage", "content": "hi"}]
+    assert server.last_json()["question"] == "Be brief.\n\nagain"
 
 
 def test_stream_chat(client: Flowise, server: MockFlowise) -> None:

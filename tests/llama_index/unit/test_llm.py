@@ -79,16 +79,37 @@ def test_system_messages_go_to_the_configured_override_key(client: Flowise, serv
     assert [item["role"] for item in body["history"]] == ["userMessage", "apiMessage"]
 
 
-def test_system_messages_without_a_key_are_dropped_with_a_warning(
-    client: Flowise, server: MockFlowise
-) -> None:
+def test_system_messages_without_a_key_go_before_the_question(client: Flowise, server: MockFlowise) -> None:
     server.json("POST", PREDICTION, prediction_body())
 
-    with pytest.warns(UserWarning, match="system_message_key"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         llm(client).chat([ChatMessage(role=MessageRole.SYSTEM, content="Be brief."), *CONVERSATION])
 
-    assert "overrideConfig" not in server.last_json()
-    assert len(server.last_json()["history"]) == 2
+    body = server.last_json()
+    assert body["question"] == f"Be brief.\n\n{CONVERSATION[-1].content}"
+    assert "overrideConfig" not in body
+    assert len(body["history"]) == 2
+
+
+def test_context_chat_engines_keep_their_retrieved_context(client: Flowise, server: MockFlowise) -> None:
+    """LlamaIndex's context chat engine puts what it retrieved in a system message: it must arrive."""
+    from llama_index.core.chat_engine import ContextChatEngine
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+    class OneNode(BaseRetriever):
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            return [NodeWithScore(node=TextNode(text="The sky is blue because of Rayleigh scattering."))]
+
+    server.json("POST", PREDICTION, prediction_body(text="Rayleigh."))
+    engine = ContextChatEngine.from_defaults(retriever=OneNode(), llm=llm(client))
+
+    assert str(engine.chat("Why is the sky blue?")) == "Rayleigh."
+
+    question = server.last_json()["question"]
+    assert "Rayleigh scattering" in question
+    assert question.endswith("Why is the sky blue?")
 
 
 def test_system_prompt_field_is_sent_through_predict(client: Flowise, server: MockFlowise) -> None:
