@@ -3,20 +3,28 @@
 Every server the harness runs (Flowise, Chroma) is started the same way: in a new session so
 that the whole process tree (``npx`` → ``sh`` → ``node``) can be signalled at once, with its
 output in a log file whose tail explains a failed start.
+
+A program that is killed (not stopped) cannot stop its servers, so every start is recorded in a
+per-user directory and the next start anywhere stops the servers whose owner is gone (Linux:
+processes are told apart by their start time in ``/proc``, so a reused pid is never signalled).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["HarnessError", "ManagedProcess", "free_port"]
+__all__ = ["HarnessError", "ManagedProcess", "free_port", "stop_orphans"]
+
+_REGISTRY = Path(tempfile.gettempdir()) / f"flowise-integrations-{os.getuid()}" / "processes"
 
 
 class HarnessError(RuntimeError):
@@ -28,6 +36,52 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def _start_time(pid: int) -> str | None:
+    """When ``pid`` started (``/proc/<pid>/stat`` field 22), or None if it is gone, a zombie or unknowable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] == "Z" else fields[19]
+
+
+def _record_path(pid: int) -> Path:
+    return _REGISTRY / f"{pid}.json"
+
+
+def _record(pid: int, name: str) -> None:
+    started, owner_started = _start_time(pid), _start_time(os.getpid())
+    if started is None or owner_started is None:
+        return  # no /proc: nothing could be verified later, so nothing is recorded
+    _REGISTRY.mkdir(parents=True, exist_ok=True)
+    record = {"pid": pid, "started": started, "owner": os.getpid(), "owner_started": owner_started}
+    _record_path(pid).write_text(json.dumps({**record, "name": name}))
+
+
+def stop_orphans() -> list[str]:
+    """Stop the servers whose owning process died without stopping them; returns their names.
+
+    A record is acted on only when its owner is gone and its server is still the very process that
+    was started (same pid and start time); records of servers that are gone are removed.
+    """
+    stopped: list[str] = []
+    for path in sorted(_REGISTRY.glob("*.json")) if _REGISTRY.is_dir() else []:
+        try:
+            record = json.loads(path.read_text())
+            pid, owner = int(record["pid"]), int(record["owner"])
+        except (OSError, ValueError, KeyError, TypeError):
+            path.unlink(missing_ok=True)
+            continue
+        if _start_time(owner) == record["owner_started"]:
+            continue  # its owner still runs and will stop it
+        if _start_time(pid) == record["started"]:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            stopped.append(str(record.get("name", pid)))
+        path.unlink(missing_ok=True)
+    return stopped
 
 
 class ManagedProcess:
@@ -50,10 +104,16 @@ class ManagedProcess:
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The process group leader's pid, while started."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
     def start(self) -> None:
+        stop_orphans()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             try:
@@ -68,6 +128,7 @@ class ManagedProcess:
                 )
             except OSError as exc:
                 raise HarnessError(f"could not start {self.name} ({self.argv[0]}): {exc}") from exc
+        _record(self._proc.pid, self.name)
 
     def wait_until(self, ready: Callable[[], bool], *, timeout: float, what: str) -> None:
         """Poll ``ready`` until it is true; fail fast if the process exits, with the log's tail."""
@@ -102,6 +163,7 @@ class ManagedProcess:
         # Grandchildren may outlive the leader; sweep the group once more.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
+        _record_path(proc.pid).unlink(missing_ok=True)
 
     def log_tail(self, lines: int = 60) -> str:
         try:
