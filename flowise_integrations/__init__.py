@@ -73,7 +73,7 @@ _EXPORTS = {
     "Upload": ".types.predictions",
 }
 
-__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, submodules=("types",))
 
 __all__ = [
     "NOT_GIVEN",

@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 __all__ = ["lazy_exports"]
 
 
 def lazy_exports(
-    package: str, exports: Mapping[str, str]
+    package: str, exports: Mapping[str, str], submodules: Collection[str] = ()
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for ``package``, whose ``exports`` map names to modules.
 
-    Module names may be relative to ``package``. A resolved name is stored in the package, so
-    each is looked up once.
+    Module names may be relative to ``package``. ``submodules`` are public subpackages reachable
+    as attributes (``package.types``) without importing them first, as when they were imported
+    eagerly. A resolved name is stored in the package, so each is looked up once.
     """
 
     def __getattr__(name: str) -> Any:
+        if name in submodules:
+            return importlib.import_module(f"{package}.{name}")
         try:
             module_name = exports[name]
         except KeyError:
@@ -33,6 +36,6 @@ def lazy_exports(
         return value
 
     def __dir__() -> list[str]:
-        return sorted({*vars(sys.modules[package]), *exports})
+        return sorted({*vars(sys.modules[package]), *exports, *submodules})
 
     return __getattr__, __dir__

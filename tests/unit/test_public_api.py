@@ -58,7 +58,8 @@ def test_import_is_lazy() -> None:
         " 'pydantic.main'))];"
         "assert not loaded, loaded;"
         "f.Flowise('http://h').chatflows;"
-        "assert 'flowise_integrations._sync.resources.chatflows' in sys.modules"
+        "assert 'flowise_integrations._sync.resources.chatflows' in sys.modules;"
+        "assert f.types.Chatflow.__name__ == 'Chatflow'"  # the models package, as an attribute
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
