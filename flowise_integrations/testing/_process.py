@@ -55,9 +55,10 @@ def _record(pid: int, name: str) -> None:
     started, owner_started = _start_time(pid), _start_time(os.getpid())
     if started is None or owner_started is None:
         return  # no /proc: nothing could be verified later, so nothing is recorded
-    _REGISTRY.mkdir(parents=True, exist_ok=True)
     record = {"pid": pid, "started": started, "owner": os.getpid(), "owner_started": owner_started}
-    _record_path(pid).write_text(json.dumps({**record, "name": name}))
+    with contextlib.suppress(OSError):  # a registry that cannot be written only loses the sweep
+        _REGISTRY.mkdir(parents=True, exist_ok=True)
+        _record_path(pid).write_text(json.dumps({**record, "name": name}))
 
 
 def stop_orphans() -> list[str]:
@@ -67,7 +68,11 @@ def stop_orphans() -> list[str]:
     was started (same pid and start time); records of servers that are gone are removed.
     """
     stopped: list[str] = []
-    for path in sorted(_REGISTRY.glob("*.json")) if _REGISTRY.is_dir() else []:
+    try:
+        paths = sorted(_REGISTRY.glob("*.json"))
+    except OSError:
+        return stopped
+    for path in paths:
         try:
             record = json.loads(path.read_text())
             pid, owner = int(record["pid"]), int(record["owner"])
