@@ -14,12 +14,12 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 import httpx
 
 from ._process import HarnessError, ManagedProcess, free_port
+from ._service import Service
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -56,7 +56,7 @@ def _heartbeat_ok(base_url: str) -> bool:
     return False
 
 
-class LocalChroma:
+class LocalChroma(Service):
     """A Chroma server on ``127.0.0.1`` for the duration of a test session.
 
     Give Flowise's ``chroma`` node :attr:`url` as its ``chromaURL``. Data lives in ``path`` when given (and is
@@ -121,17 +121,6 @@ class LocalChroma:
         if data_dir is not None and self._given_path is None:
             shutil.rmtree(data_dir, ignore_errors=True)
         self._port = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- where it is
 

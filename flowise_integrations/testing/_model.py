@@ -33,10 +33,10 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
 from ._process import HarnessError
+from ._service import Service
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -410,7 +410,7 @@ class _Handler(BaseHTTPRequestHandler):
 # --------------------------------------------------------------------------------------------- public class
 
 
-class ModelStandIn:
+class ModelStandIn(Service):
     """A local, deterministic OpenAI-compatible server that Flowise's model nodes can point at.
 
     Point a ``chatOpenAI`` node's ``basepath`` (or an embeddings node's ``basePath``) at :attr:`base_url`.
@@ -476,17 +476,6 @@ class ModelStandIn:
         server.close_connections(timeout)
         if thread is not None:
             thread.join(timeout)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def running(self) -> bool:

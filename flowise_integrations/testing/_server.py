@@ -21,7 +21,6 @@ import time
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -31,8 +30,11 @@ from ._cache import progress
 from ._install import DEFAULT_FLOWISE_VERSION, install_flowise
 from ._node import NodeRuntime, find_node
 from ._process import HarnessError, ManagedProcess, free_port
+from ._service import Service
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from flowise_integrations import AsyncFlowise, Flowise
 
 __all__ = ["PRELOAD_PATH", "LocalFlowise"]
@@ -87,7 +89,7 @@ _DROPPED_NAMES = frozenset(
 )
 
 
-class LocalFlowise:
+class LocalFlowise(Service):
     """A Flowise server in a child process group, with its own data directory and API key.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. ``env`` entries are applied
@@ -162,7 +164,7 @@ class LocalFlowise:
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    def start(self) -> LocalFlowise:
+    def start(self) -> Self:
         """Install (if needed), start, wait for ``/api/v1/ping`` and bootstrap an API key."""
         if self.running:
             return self
@@ -193,17 +195,6 @@ class LocalFlowise:
         self._finalizer = None
         self._process = None
         self._api_key = None
-
-    def __enter__(self) -> LocalFlowise:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         where = self.base_url if self._port is not None else "not started"

@@ -9,7 +9,6 @@ server that can reach this machine's loopback address).
 from __future__ import annotations
 
 import os
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._constants import ENV_API_KEY, ENV_BASE_URL
@@ -17,14 +16,17 @@ from ._chroma import LocalChroma
 from ._install import DEFAULT_FLOWISE_VERSION
 from ._model import ModelStandIn
 from ._server import LocalFlowise
+from ._service import Service
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .. import AsyncFlowise, Flowise
 
 __all__ = ["LocalStack"]
 
 
-class LocalStack:
+class LocalStack(Service):
     """A Flowise server with an OpenAI-compatible model stand-in and a Chroma server beside it.
 
     ``model_base_url`` (with ``/v1``) is what ``chatOpenAI``'s ``basepath`` and
@@ -70,7 +72,7 @@ class LocalStack:
             raise RuntimeError("this stack uses an external Flowise server")
         return self.flowise
 
-    def start(self) -> LocalStack:
+    def start(self) -> Self:
         try:
             self.model.start()
             if self.chroma is not None:
@@ -97,14 +99,6 @@ class LocalStack:
         from .. import AsyncFlowise
 
         return AsyncFlowise(base_url=self.base_url, api_key=self.api_key, **kwargs)
-
-    def __enter__(self) -> LocalStack:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         server = f"external {self._external[0]!r}" if self._external else repr(self.flowise)
