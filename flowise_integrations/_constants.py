@@ -19,6 +19,9 @@ PREDICTION_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
 # Streams: the read limit applies per chunk. Flowise sends a heartbeat every 30 s, so 60 s of
 # silence means the server is stuck (see the streaming-error hang in the docs).
 STREAM_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+# ...but heartbeats keep a stream open even when nothing runs it any more (a queue worker died):
+# a stream with no event for this long fails, like a non-streaming prediction that takes as long.
+STREAM_IDLE_TIMEOUT = 300.0
 
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5

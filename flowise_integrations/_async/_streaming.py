@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .._constants import STREAM_IDLE_TIMEOUT
 from .._core.events import decode_event
 from .._core.finalize import close_when_collected
+from .._core.idle import IdleWatch
 from .._core.prediction import PredictionAccumulator, events_from_prediction
 from .._core.request import RequestSpec
 from .._core.response import parse_body, translate_transport_error, validate_as
@@ -30,11 +32,12 @@ class _StreamState:
     """What the event generator updates: kept apart from the stream object so the generator holds
     no reference to it, and a dropped stream is freed (and its connection released) at once."""
 
-    __slots__ = ("accumulator", "chat_id", "done", "final")
+    __slots__ = ("accumulator", "chat_id", "done", "final", "idle")
 
-    def __init__(self, accumulator: PredictionAccumulator, chat_id: str) -> None:
+    def __init__(self, accumulator: PredictionAccumulator, chat_id: str, idle: IdleWatch) -> None:
         self.accumulator = accumulator
         self.chat_id = chat_id
+        self.idle = idle
         self.final: Prediction | None = None
         self.done = False
 
@@ -69,12 +72,17 @@ async def _events(response: httpx.Response, state: _StreamState) -> AsyncIterato
 async def _sse_events(response: httpx.Response, state: _StreamState) -> AsyncIterator[ev.StreamEvent]:
     decoder = SSEDecoder()
     accumulator = state.accumulator
+    idle = state.idle
+    idle.event()  # the clock starts when the stream opens
     ended = False
     try:
         async for chunk in response.aiter_bytes():
-            for data in decoder.feed(chunk):
-                if not data.strip():
-                    continue  # an empty event (a keep-alive some proxies send) carries nothing
+            events = [data for data in decoder.feed(chunk) if data.strip()]  # blank: a proxy keep-alive
+            if not events:
+                idle.check(response.request, partial_text=accumulator.text)
+                continue
+            idle.event()
+            for data in events:
                 event = _decode(data, response, accumulator)
                 accumulator.add(event)
                 yield event
@@ -94,8 +102,11 @@ async def _sse_events(response: httpx.Response, state: _StreamState) -> AsyncIte
             yield event
             ended = ended or isinstance(event, ev.EndEvent)
     except httpx.TransportError as exc:
+        if isinstance(exc, httpx.ReadTimeout):
+            idle.check(response.request, partial_text=accumulator.text, read_timed_out=True)
+        # The stream was open: the hint about requests Flowise never answers does not apply.
         raise translate_transport_error(
-            exc, response.request, streaming=True, partial_text=accumulator.text
+            exc, response.request, streaming=False, partial_text=accumulator.text
         ) from exc
     if not ended:
         raise APIConnectionError(
@@ -139,6 +150,7 @@ class AsyncPredictionStream:
         chat_id: str,
         question: str | None,
         form: Mapping[str, Any] | None = None,
+        idle_timeout: float | None = STREAM_IDLE_TIMEOUT,
     ) -> None:
         self._client = client
         self._spec = spec
@@ -146,7 +158,9 @@ class AsyncPredictionStream:
         self.chatflow_id = chatflow_id
         self.chat_id = chat_id
         self._state = _StreamState(
-            PredictionAccumulator(chat_id=chat_id, question=question, form=form), chat_id
+            PredictionAccumulator(chat_id=chat_id, question=question, form=form),
+            chat_id,
+            IdleWatch(idle_timeout),
         )
         self._response: httpx.Response | None = None
         self._release: weakref.finalize[..., object] | None = None

@@ -80,8 +80,13 @@ def prediction_request(
     action: Mapping[str, Any] | None,
     lead_email: str | None,
     files: Sequence[FileInput] | None,
+    idle_timeout: float | None = None,
 ) -> RequestSpec:
-    """The request for ``POST /prediction/{chatflow_id}``; bad arguments raise before any I/O."""
+    """The request for ``POST /prediction/{chatflow_id}``; bad arguments raise before any I/O.
+
+    A stream's ``idle_timeout`` also caps its read timeout, so a stream that goes silent fails
+    after that long even between two heartbeats.
+    """
     route = path("prediction/{id}", id=chatflow_id)
     for name, value in (("question", question), ("chat_id", chat_id), ("lead_email", lead_email)):
         check_str(name, value)
@@ -121,7 +126,14 @@ def prediction_request(
             data["streaming"] = "true"
         parts = file_parts(files)
         return RequestSpec(
-            "POST", route, data=data, files=parts, idempotent=False, default_timeout=timeout, accept=accept
+            "POST",
+            route,
+            data=data,
+            files=parts,
+            idempotent=False,
+            default_timeout=timeout,
+            accept=accept,
+            read_timeout_cap=idle_timeout,
         )
 
     body: dict[str, Any] = {}
@@ -140,7 +152,15 @@ def prediction_request(
         ("leadEmail", lead_email),
     )
     body.update({key: value for key, value in optional if value is not None})
-    return RequestSpec("POST", route, json=body, idempotent=False, default_timeout=timeout, accept=accept)
+    return RequestSpec(
+        "POST",
+        route,
+        json=body,
+        idempotent=False,
+        default_timeout=timeout,
+        accept=accept,
+        read_timeout_cap=idle_timeout,
+    )
 
 
 class PredictionAccumulator:

@@ -92,6 +92,7 @@ class RequestSpec:
     default_timeout: httpx.Timeout = dataclasses.field(default_factory=lambda: DEFAULT_TIMEOUT)
     hint: str | None = None
     accept: str = "application/json"
+    read_timeout_cap: float | None = None  # a stream's idle limit: no read waits longer, whatever the timeout
 
     @property
     def is_idempotent(self) -> bool:
@@ -110,6 +111,10 @@ def build_request(
         raise ValueError("request paths are relative to the API root")
     all_headers = {"Accept": spec.accept, "User-Agent": USER_AGENT, **headers}
     files = [("files", part) for part in spec.files] if spec.files else None
+    timeouts = (httpx.Timeout(None) if timeout is None else timeout).as_dict()
+    cap = spec.read_timeout_cap
+    if cap is not None and (timeouts["read"] is None or timeouts["read"] > cap):
+        timeouts["read"] = cap
     return httpx.Request(
         spec.method,
         base_url + spec.path,
@@ -118,5 +123,5 @@ def build_request(
         data=dict(spec.data) if spec.data is not None else None,
         files=files,
         headers=all_headers,
-        extensions={"timeout": (httpx.Timeout(None) if timeout is None else timeout).as_dict()},
+        extensions={"timeout": timeouts},
     )

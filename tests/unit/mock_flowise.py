@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -49,3 +49,25 @@ class MockFlowise:
 
     def last_json(self) -> Any:
         return json.loads(self.last.content)
+
+
+class ChunkedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body delivered as separate chunks, calling ``on_chunk`` before each one.
+
+    For timing-dependent stream behaviour: ``on_chunk`` can advance a fake clock, so a test decides
+    how much time passes between chunks without waiting for it.
+    """
+
+    def __init__(self, chunks: list[bytes], on_chunk: Callable[[], None] = lambda: None) -> None:
+        self._chunks = chunks
+        self._on_chunk = on_chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self._on_chunk()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            self._on_chunk()
+            yield chunk

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..._constants import STREAM_IDLE_TIMEOUT
 from ..._core.files import FileInput
 from ..._core.params import check_mapping
 from ..._core.prediction import prediction_request
@@ -84,6 +85,7 @@ class AsyncPredictions(AsyncResource):
         human_input: Mapping[str, Any] | None = None,
         action: Mapping[str, Any] | None = None,
         lead_email: str | None = None,
+        idle_timeout: float | None = STREAM_IDLE_TIMEOUT,
         options: RequestOptions | None = None,
     ) -> AsyncPredictionStream:
         """Run the flow and stream its events; use as ``async with client.predictions.stream(...) as s``.
@@ -91,7 +93,11 @@ class AsyncPredictions(AsyncResource):
         Takes the same arguments as :meth:`create`. When no ``chat_id`` is given one is generated
         (the session id if ``override_config`` names one) so the run can be aborted with
         ``stream.abort()``. A flow Flowise cannot stream still yields ``token``, ``metadata`` and
-        ``end`` events. The read timeout applies per chunk (default 60 s).
+        ``end`` events. The read timeout applies per chunk (default 60 s); ``idle_timeout`` (default
+        300 s, ``None`` for no limit) bounds the time between two events, which Flowise's 30-second
+        heartbeats do not reset, so a run nothing is executing any more fails with
+        :class:`APITimeoutError` (``phase="idle"``) instead of streaming heartbeats forever. It also
+        caps the read timeout; past 30 s it is noticed at the next heartbeat, so up to 30 s late.
         """
         _require_uuid(chatflow_id)
         check_mapping("override_config", override_config)
@@ -110,6 +116,7 @@ class AsyncPredictions(AsyncResource):
             action=action,
             lead_email=lead_email,
             files=files,
+            idle_timeout=idle_timeout,
         )
         return AsyncPredictionStream(
             self._client,
@@ -119,4 +126,5 @@ class AsyncPredictions(AsyncResource):
             chat_id=chat_id,
             question=question,
             form=form,
+            idle_timeout=idle_timeout,
         )

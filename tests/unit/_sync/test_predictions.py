@@ -11,10 +11,12 @@ import pytest
 from flowise_integrations import (
     APIConnectionError,
     APIResponseValidationError,
+    APITimeoutError,
     Flowise,
     StreamError,
     Upload,
 )
+from flowise_integrations._core import idle
 from flowise_integrations.types import (
     ActionEvent,
     AgentFlowEvent,
@@ -28,7 +30,7 @@ from flowise_integrations.types import (
     TokenEvent,
     UnknownEvent,
 )
-from tests.unit.mock_flowise import MockFlowise
+from tests.unit.mock_flowise import ChunkedStream, MockFlowise
 from tests.unit.recorded import recorded, recorded_body, recorded_events, recorded_sse, recorded_sse_bytes
 
 FLOW = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
@@ -332,6 +334,81 @@ def test_stream_without_end_is_a_connection_error(client: Flowise, server: MockF
     with pytest.raises(APIConnectionError) as info:
         client.predictions.stream(FLOW, "x").final()
     assert info.value.partial_text == "FAKE: stream chain"
+
+
+class FakeClock:
+    """``time.monotonic`` for :mod:`flowise_integrations._core.idle`, moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float = 30.0) -> None:
+        self.now += seconds
+
+
+HEARTBEAT = b":heartbeat\n\n"
+
+
+def timed_sse(clock: FakeClock, *chunks: dict[str, object] | bytes) -> httpx.Response:
+    """Events (dicts) and raw chunks such as :data:`HEARTBEAT`, each 30 fake seconds after the last."""
+    body = [
+        c if isinstance(c, bytes) else b"message:\ndata:" + json.dumps(c).encode() + b"\n\n" for c in chunks
+    ]
+    stream = ChunkedStream(body, on_chunk=clock.advance)
+    return httpx.Response(200, stream=stream, headers={"content-type": "text/event-stream"})
+
+
+TOKEN = {"event": "token", "data": "par"}
+END = {"event": "end", "data": "[DONE]"}
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    clock = FakeClock()
+    monkeypatch.setattr(idle, "time", clock)
+    return clock
+
+
+def test_heartbeats_alone_end_in_an_idle_timeout(
+    client: Flowise, server: MockFlowise, clock: FakeClock
+) -> None:
+    # What a queue-mode stream looks like once the worker running it is gone: heartbeats forever.
+    server.add("POST", ROUTE, timed_sse(clock, TOKEN, *[HEARTBEAT] * 1000))
+    with pytest.raises(APITimeoutError) as info:
+        client.predictions.stream(FLOW, "x", idle_timeout=100).final()
+    assert info.value.phase == "idle"
+    assert info.value.partial_text == "par"
+    assert clock.now == 1000 + 30 * 5  # token at +30; heartbeats at +60, +90, +120 and +150 > 30 + 100
+
+
+def test_events_between_heartbeats_keep_the_stream_alive(
+    client: Flowise, server: MockFlowise, clock: FakeClock
+) -> None:
+    server.add("POST", ROUTE, timed_sse(clock, *[HEARTBEAT] * 3, TOKEN, *[HEARTBEAT] * 3, TOKEN, END))
+    assert (client.predictions.stream(FLOW, "x", idle_timeout=100).final()).text == "parpar"
+
+
+def test_no_idle_timeout_waits_through_heartbeats(
+    client: Flowise, server: MockFlowise, clock: FakeClock
+) -> None:
+    server.add("POST", ROUTE, timed_sse(clock, *[HEARTBEAT] * 50, TOKEN, END))
+    assert (client.predictions.stream(FLOW, "x", idle_timeout=None).final()).text == "par"
+
+
+def test_idle_timeout_caps_the_read_timeout(client: Flowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, sse(TOKEN, END))
+    client.predictions.stream(FLOW, "x", idle_timeout=5).final()
+    assert server.last.extensions["timeout"]["read"] == 5  # the 60 s default would wait through the silence
+    client.predictions.stream(FLOW, "x", idle_timeout=5, options={"timeout": 2}).final()
+    assert server.last.extensions["timeout"]["read"] == 2  # a shorter read timeout stays
+
+
+def test_idle_timeout_must_be_positive(client: Flowise) -> None:
+    with pytest.raises(ValueError, match="idle_timeout"):
+        client.predictions.stream(FLOW, "x", idle_timeout=0)
 
 
 def test_invalid_json_event(client: Flowise, server: MockFlowise) -> None:
