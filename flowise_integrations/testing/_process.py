@@ -1,8 +1,9 @@
 """Child server processes for the harness: free ports, start in a process group, wait, stop.
 
-Every server the harness runs (Flowise, Chroma) is started the same way: in a new session so
-that the whole process tree (``npx`` → ``sh`` → ``node``) can be signalled at once, with its
-output in a log file whose tail explains a failed start.
+Every server the harness runs (Flowise and its workers, Chroma, Redis, PostgreSQL) is started the
+same way: in a new session so that the whole process tree (``npx`` → ``sh`` → ``node``) can be
+signalled at once, with its output in a log file whose tail explains a failed start. A server that
+refuses to run as root (PostgreSQL) is started as another system user when the harness is root.
 
 A program that is killed (not stopped) cannot stop its servers, so every start is recorded in a
 per-user directory and the next start anywhere stops the servers whose owner is gone (Linux:
@@ -100,12 +101,16 @@ class ManagedProcess:
         log_path: Path,
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
+        user: str | None = None,
+        stop_signal: signal.Signals = signal.SIGTERM,
     ) -> None:
         self.name = name
         self.argv = list(argv)
         self.log_path = log_path
         self._env = dict(env) if env is not None else None
         self._cwd = cwd
+        self._user = user
+        self._stop_signal = stop_signal
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -130,6 +135,7 @@ class ManagedProcess:
                     env=self._env,
                     cwd=self._cwd,
                     start_new_session=True,
+                    user=self._user,
                 )
             except OSError as exc:
                 raise HarnessError(f"could not start {self.name} ({self.argv[0]}): {exc}") from exc
@@ -152,23 +158,22 @@ class ManagedProcess:
             time.sleep(0.25)
 
     def stop(self, timeout: float = 15.0) -> None:
-        """Terminate the whole process group, escalating to SIGKILL after ``timeout``."""
+        """Stop the whole process group (its stop signal, then SIGKILL after ``timeout``)."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
+                os.killpg(proc.pid, self._stop_signal)
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-        # Grandchildren may outlive the leader; sweep the group once more.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        _record_path(proc.pid).unlink(missing_ok=True)
+        _kill_group(proc)  # also the grandchildren that outlived the leader
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once, as a crash would (no shutdown handlers run)."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            _kill_group(proc)
 
     def log_tail(self, lines: int = 60) -> str:
         try:
@@ -177,3 +182,11 @@ class ManagedProcess:
             return f"(no log at {self.log_path})"
         tail = "\n".join(text.splitlines()[-lines:])
         return f"--- last {lines} lines of {self.log_path} ---\n{tail}"
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL ``proc``'s process group, reap the leader and forget its registry record."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _record_path(proc.pid).unlink(missing_ok=True)
