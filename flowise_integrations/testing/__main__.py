@@ -1,8 +1,9 @@
 """``python -m flowise_integrations.testing``: install the local Flowise, or serve the whole stack.
 
 ``install`` puts Node 24 and Flowise into the cache (what the first test run would otherwise do
-inside a fixture); ``serve`` starts the stand-in, Chroma and Flowise, creates the test flows,
-prints how to reach them and runs until interrupted.
+inside a fixture); ``serve`` starts the stand-in, Chroma and Flowise (``--mode queue`` for Redis
+and BullMQ workers, ``--database postgres``), creates the test flows, prints how to reach them and
+runs until interrupted.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import json
 import signal
 import sys
 import threading
+from typing import get_args
 
 from . import flows
 from ._install import DEFAULT_FLOWISE_VERSION, install_flowise
 from ._node import find_node
 from ._process import HarnessError
+from ._server import Database, Mode
 from ._stack import LocalStack
 
 
@@ -26,10 +29,13 @@ def _install(version: str) -> None:
     print(f"flowise@{version} installed in {path}")
 
 
-def _serve(version: str, with_flows: bool) -> None:
+def _serve(version: str, *, with_flows: bool, mode: Mode, workers: int, database: Database) -> None:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with LocalStack(flowise_version=version, use_env_server=False) as stack:
+    stack = LocalStack(
+        flowise_version=version, mode=mode, workers=workers, database=database, use_env_server=False
+    )
+    with stack:
         info: dict[str, object] = {
             "base_url": stack.base_url,
             "api_key": stack.api_key,
@@ -67,13 +73,27 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("install", help="install Node 24 and Flowise into the cache")
     serve = commands.add_parser("serve", help="run the stand-in, Chroma and Flowise until interrupted")
     serve.add_argument("--no-flows", action="store_true", help="do not create the test flows")
+    serve.add_argument(
+        "--mode",
+        choices=get_args(Mode),
+        default="main",
+        help="one process (main, the default) or Redis and BullMQ workers (queue)",
+    )
+    serve.add_argument("--workers", type=int, default=2, help="queue workers in queue mode (default 2)")
+    serve.add_argument("--database", choices=get_args(Database), default="sqlite", help="default %(default)s")
     args = parser.parse_args(argv)
     try:
         if args.command == "install":
             _install(args.version)
         else:
-            _serve(args.version, with_flows=not args.no_flows)
-    except HarnessError as exc:
+            _serve(
+                args.version,
+                with_flows=not args.no_flows,
+                mode=args.mode,
+                workers=args.workers,
+                database=args.database,
+            )
+    except (HarnessError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

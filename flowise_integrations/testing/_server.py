@@ -1,35 +1,45 @@
 """A real, throwaway Flowise server for integration tests: install, start, bootstrap, stop.
 
 :class:`LocalFlowise` runs a pinned npm release of Flowise under Node 24 on a free loopback port,
-with every piece of state (SQLite database, encryption key, uploads, logs, even ``$HOME``) in a
-temporary directory that is deleted on :meth:`LocalFlowise.stop`. Once the server answers
+with every piece of state (database, encryption key, uploads, logs, even ``$HOME``) in a temporary
+directory that is deleted on :meth:`LocalFlowise.stop`. Once the server answers
 ``/api/v1/ping`` it registers an owner account and creates an API key, so tests start from a
 server that accepts ``Authorization: Bearer <api_key>``.
 
-The environment is made offline-friendly and hermetic: inherited Flowise settings (a developer's
-``DATABASE_TYPE=postgres``, LangSmith tracing, ``NODE_ENV=production``...) are dropped, telemetry is
-off, the model list is read from the install instead of GitHub, and a preload script answers
-LangChain's tiktoken downloads from the bundled ranks (see ``data/tiktoken_preload.cjs``).
+Two topologies, chosen independently:
+
+* ``mode="main"`` (default): one process runs the HTTP API and every flow. ``mode="queue"``: the
+  production scale-out, a main server that takes HTTP and puts each prediction on a BullMQ queue
+  in a harness-run Redis, and ``workers`` ``flowise worker`` processes that run the flows and
+  relay streamed events back through Redis pub/sub.
+* ``database="sqlite"`` (default) or ``"postgres"``: a harness-run PostgreSQL server.
+
+Every process is reachable for fault injection: :attr:`LocalFlowise.main` and each of
+:attr:`LocalFlowise.workers` can be killed, stopped and started again; :attr:`LocalFlowise.redis`
+can be restarted.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
 import weakref
+from base64 import b64encode
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
 from ._bootstrap import bootstrap
 from ._cache import progress
+from ._flowise_env import HOST, PRELOAD_PATH, flowise_environment
 from ._install import DEFAULT_FLOWISE_VERSION, install_flowise
-from ._node import NodeRuntime, find_node
+from ._node import find_node
+from ._postgres import LocalPostgres
 from ._process import HarnessError, ManagedProcess, free_port
+from ._redis import LocalRedis
 from ._service import Service
 
 if TYPE_CHECKING:
@@ -37,60 +47,68 @@ if TYPE_CHECKING:
 
     from flowise_integrations import AsyncFlowise, Flowise
 
-__all__ = ["PRELOAD_PATH", "LocalFlowise"]
+__all__ = ["PRELOAD_PATH", "Database", "FlowiseProcess", "LocalFlowise", "Mode"]
 
-PRELOAD_PATH = Path(__file__).resolve().parent / "data" / "tiktoken_preload.cjs"
-"""The CommonJS preload that serves tiktoken ranks offline (loaded with ``--require``)."""
+Mode = Literal["main", "queue"]
+Database = Literal["sqlite", "postgres"]
 
-_HOST = "127.0.0.1"
+_PREDICTION_QUEUE = "flowise-queue-prediction"  # Flowise's default QUEUE_NAME + "-prediction"
+# BullMQ names each worker's connection "bull:<base64 of the queue name>" (Queue.getWorkers).
+_WORKER_CLIENT_NAME = "bull:" + b64encode(_PREDICTION_QUEUE.encode()).decode()
 
-# Inherited variables that would change where Flowise keeps state, what it talks to, or how it
-# authenticates; the harness decides these itself (callers can still set any of them via ``env``).
-_DROPPED_PREFIXES = (
-    "AZURE_BLOB_",
-    "BLOB_STORAGE_",
-    "CUSTOM_MCP_",
-    "DATABASE_",
-    "FLOWISE_",
-    "GLOBAL_AGENT_",
-    "GOOGLE_CLOUD_",
-    "JWT_",
-    "LANGCHAIN_",
-    "LANGSMITH_",
-    "LOG_",
-    "METRICS_",
-    "QUEUE_",
-    "REDIS_",
-    "S3_",
-    "SECRETKEY_",
-    "SMTP_",
-)
-_DROPPED_NAMES = frozenset(
-    {
-        "APP_URL",
-        "DEBUG",
-        "DISABLED_NODES",
-        "ENABLE_METRICS",
-        "EXPRESS_SESSION_SECRET",
-        "HOST",
-        "HTTP_DENY_LIST",
-        "HTTP_SECURITY_CHECK",
-        "LICENSE_URL",
-        "MODE",
-        "MODEL_LIST_CONFIG_JSON",
-        "NODE_ENV",
-        "OFFLINE",
-        "PORT",
-        "POSTHOG_PUBLIC_API_KEY",
-        "SECURE_COOKIES",
-        "STORAGE_TYPE",
-        "TOKEN_HASH_SECRET",
-    }
-)
+
+class FlowiseProcess:
+    """One process of a :class:`LocalFlowise`: the main server or a queue worker.
+
+    :meth:`start` returns once the process is ready (the main server answers ``/ping``; a worker has
+    joined the prediction queue), :meth:`stop` shuts it down, :meth:`kill` crashes it (SIGKILL).
+    """
+
+    def __init__(self, server: LocalFlowise, process: ManagedProcess, role: str) -> None:
+        self._server = weakref.proxy(server)
+        self._process = process
+        self.role = role
+
+    @property
+    def name(self) -> str:
+        return self._process.name
+
+    @property
+    def running(self) -> bool:
+        return self._process.running
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    @property
+    def log_path(self) -> Path:
+        return self._process.log_path
+
+    def start(self) -> None:
+        """Start the process (again) and wait until it is ready."""
+        if self.running:
+            return
+        self._process.start()
+        self._server._wait_ready(self)
+
+    def stop(self) -> None:
+        """Shut the process down gracefully (SIGTERM, then SIGKILL after 15 s)."""
+        self._process.stop()
+
+    def kill(self) -> None:
+        """SIGKILL the process group, as a crash or an OOM kill would."""
+        self._process.kill()
+
+    def log_tail(self, lines: int = 60) -> str:
+        return self._process.log_tail(lines)
+
+    def __repr__(self) -> str:
+        return f"FlowiseProcess({self.name!r}, running={self.running})"
 
 
 class LocalFlowise(Service):
-    """A Flowise server in a child process group, with its own data directory and API key.
+    """A Flowise server in child process groups, with its own data directory and API key.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. ``env`` entries are applied
     last and win over the harness's settings (e.g. ``{"HTTP_SECURITY_CHECK": "false"}``). A
@@ -101,13 +119,25 @@ class LocalFlowise(Service):
         self,
         version: str = DEFAULT_FLOWISE_VERSION,
         *,
+        mode: Mode = "main",
+        workers: int = 2,
+        database: Database = "sqlite",
         cache_dir: Path | str | None = None,
         port: int | None = None,
         data_dir: Path | str | None = None,
         env: Mapping[str, str] | None = None,
         startup_timeout: float = 180.0,
     ) -> None:
+        if mode not in ("main", "queue"):
+            raise ValueError(f"mode must be 'main' or 'queue', not {mode!r}")
+        if database not in ("sqlite", "postgres"):
+            raise ValueError(f"database must be 'sqlite' or 'postgres', not {database!r}")
+        if mode == "queue" and workers < 1:
+            raise ValueError("queue mode needs at least one worker")
         self._version = version
+        self._mode: Mode = mode
+        self._worker_count = workers if mode == "queue" else 0
+        self._database: Database = database
         self._cache_dir = cache_dir
         self._requested_port = port
         self._requested_data_dir = Path(data_dir).absolute() if data_dir is not None else None
@@ -115,9 +145,16 @@ class LocalFlowise(Service):
         self._startup_timeout = startup_timeout
         self._port: int | None = None
         self._data_dir: Path | None = None
-        self._process: ManagedProcess | None = None
         self._api_key: str | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None
+        self.main: FlowiseProcess | None = None
+        """The main server (HTTP API), while started."""
+        self.workers: list[FlowiseProcess] = []
+        """The queue workers (``mode="queue"``), while started."""
+        self.redis: LocalRedis | None = None
+        """The Redis server queue mode runs on, while started."""
+        self.postgres: LocalPostgres | None = None
+        """The PostgreSQL server (``database="postgres"``), while started."""
 
     # -- properties -------------------------------------------------------------------------
 
@@ -127,9 +164,17 @@ class LocalFlowise(Service):
         return self._version
 
     @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @property
+    def database(self) -> Database:
+        return self._database
+
+    @property
     def running(self) -> bool:
-        """Whether the server process is alive."""
-        return self._process is not None and self._process.running
+        """Whether the main server process is alive."""
+        return self.main is not None and self.main.running
 
     @property
     def port(self) -> int:
@@ -141,7 +186,7 @@ class LocalFlowise(Service):
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:<port>``, without a trailing slash or ``/api/v1``."""
-        return f"http://{_HOST}:{self.port}"
+        return f"http://{HOST}:{self.port}"
 
     @property
     def api_key(self) -> str:
@@ -159,46 +204,83 @@ class LocalFlowise(Service):
 
     @property
     def log_path(self) -> Path:
-        """The server's console output (stdout and stderr)."""
+        """The main server's console output (stdout and stderr)."""
         return self.data_dir / "flowise.log"
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> Self:
-        """Install (if needed), start, wait for ``/api/v1/ping`` and bootstrap an API key."""
+        """Install (if needed), start every process, wait until ready and bootstrap an API key."""
         if self.running:
             return self
         self.stop()  # clear up after a server that died on its own
         node = find_node(cache_dir=self._cache_dir)
         install_dir = install_flowise(self._version, cache_dir=self._cache_dir, node=node)
         self._prepare_state()
-        process = ManagedProcess(
-            f"flowise@{self._version}",
-            [str(node.node), str(install_dir / "node_modules" / ".bin" / "flowise"), "start"],
-            log_path=self.log_path,
-            env=self._server_env(node, install_dir),
-            cwd=install_dir,
+        self.postgres = LocalPostgres() if self._database == "postgres" else None
+        self.redis = LocalRedis() if self._mode == "queue" else None
+        managed: list[ManagedProcess] = []
+        self._finalizer = weakref.finalize(
+            self, _shutdown, managed, [self.redis, self.postgres], self._owned_data_dir()
         )
-        self._process = process
-        self._finalizer = weakref.finalize(self, _shutdown, process, self._owned_data_dir())
+        started = time.monotonic()
         try:
-            self._launch(process)
+            for backing in (self.postgres, self.redis):
+                if backing is not None:
+                    backing.start()
+            env = flowise_environment(
+                node=node,
+                install_dir=install_dir,
+                data_dir=self.data_dir,
+                port=self.port,
+                redis=self.redis,
+                postgres=self.postgres,
+                extra=self._extra_env,
+            )
+            launcher = [str(node.node), str(install_dir / "node_modules" / ".bin" / "flowise")]
+
+            def process(role: str, command: str, log_name: str) -> FlowiseProcess:
+                managed.append(
+                    ManagedProcess(
+                        f"flowise@{self._version} {role}",
+                        [*launcher, command],
+                        log_path=self.data_dir / log_name,
+                        env=env,
+                        cwd=install_dir,
+                    )
+                )
+                return FlowiseProcess(self, managed[-1], role)
+
+            self.main = process("main", "start", "flowise.log")
+            self.workers = [
+                process(f"worker {n}", "worker", f"flowise-worker-{n}.log") for n in range(self._worker_count)
+            ]
+            progress(
+                f"starting flowise@{self._version} ({self._topology()}) on {self.base_url} "
+                f"(log: {self.log_path})"
+            )
+            self.main.start()
+            self._api_key = self._bootstrap()
+            for worker in self.workers:
+                worker.start()
         except BaseException:
             self.stop()
             raise
+        progress(f"flowise@{self._version} ready in {time.monotonic() - started:.1f}s")
         return self
 
     def stop(self) -> None:
-        """Stop the whole process group and delete the data directory unless the caller owns it."""
+        """Stop every process and server and delete the data directory unless the caller owns it."""
         if self._finalizer is not None:
             self._finalizer()
         self._finalizer = None
-        self._process = None
+        self.main, self.workers, self.redis, self.postgres = None, [], None, None
         self._api_key = None
 
     def __repr__(self) -> str:
         where = self.base_url if self._port is not None else "not started"
-        return f"LocalFlowise(version={self._version!r}, url={where!r}, running={self.running})"
+        topology = self._topology()
+        return f"LocalFlowise(version={self._version!r}, {topology}, url={where!r}, running={self.running})"
 
     # -- clients ----------------------------------------------------------------------------
 
@@ -214,10 +296,22 @@ class LocalFlowise(Service):
 
         return AsyncFlowise(base_url=self.base_url, api_key=self.api_key, **kwargs)
 
+    # -- queue ------------------------------------------------------------------------------
+
+    def queue_workers(self) -> int:
+        """How many workers are connected to the prediction queue now (as BullMQ counts them)."""
+        if self.redis is None:
+            return 0
+        return self.redis.client_names().count(_WORKER_CLIENT_NAME)
+
     # -- internals --------------------------------------------------------------------------
 
+    def _topology(self) -> str:
+        workers = f", {self._worker_count} workers" if self._mode == "queue" else ""
+        return f"mode={self._mode}{workers}, database={self._database}"
+
     def _prepare_state(self) -> None:
-        self._port = self._requested_port or free_port(_HOST)
+        self._port = self._requested_port or free_port(HOST)
         if self._requested_data_dir is not None:
             self._data_dir = self._requested_data_dir
             self._data_dir.mkdir(parents=True, exist_ok=True)
@@ -229,16 +323,33 @@ class LocalFlowise(Service):
     def _owned_data_dir(self) -> Path | None:
         return None if self._requested_data_dir is not None else self._data_dir
 
-    def _launch(self, process: ManagedProcess) -> None:
-        started = time.monotonic()
-        progress(f"starting flowise@{self._version} on {self.base_url} (log: {self.log_path})")
-        process.start()
-        process.wait_until(self._ping, timeout=self._startup_timeout, what="answering /api/v1/ping")
+    def _bootstrap(self) -> str:
         try:
-            self._api_key = bootstrap(self.base_url)
+            return bootstrap(self.base_url)
         except HarnessError as exc:
-            raise HarnessError(f"{exc}\n{process.log_tail()}") from exc
-        progress(f"flowise@{self._version} ready in {time.monotonic() - started:.1f}s")
+            assert self.main is not None
+            raise HarnessError(f"{exc}\n{self.main.log_tail()}") from exc
+
+    def _wait_ready(self, process: FlowiseProcess) -> None:
+        """Block until ``process`` serves: the main server answers ``/ping``, a worker joined the queue."""
+        managed = process._process
+        if process is self.main:
+            managed.wait_until(self._ping, timeout=self._startup_timeout, what="answering /api/v1/ping")
+            if self._api_key is not None:
+                self._bootstrap()  # a restart: the key is in the database already; check it still logs in
+            return
+        expected = sum(worker.running for worker in self.workers)
+        managed.wait_until(
+            lambda: self._queue_workers_or_zero() >= expected,
+            timeout=self._startup_timeout,
+            what=f"joining the prediction queue ({expected} workers expected)",
+        )
+
+    def _queue_workers_or_zero(self) -> int:
+        try:
+            return self.queue_workers()
+        except (OSError, HarnessError):
+            return 0
 
     def _ping(self) -> bool:
         try:
@@ -247,57 +358,18 @@ class LocalFlowise(Service):
             return False
         return response.status_code == 200 and response.text.strip() == "pong"
 
-    def _server_env(self, node: NodeRuntime, install_dir: Path) -> dict[str, str]:
-        data = self.data_dir
-        env = {key: value for key, value in os.environ.items() if not _is_flowise_setting(key)}
-        inherited_node_options = env.get("NODE_OPTIONS", "")
-        env.update(
-            {
-                "PATH": node.path_with_node_first(env.get("PATH", "")),
-                "HOME": str(data),
-                "HOST": _HOST,
-                "PORT": str(self.port),
-                "DATABASE_TYPE": "sqlite",
-                "DATABASE_PATH": str(data / "database"),
-                "SECRETKEY_PATH": str(data / "secrets"),
-                "LOG_PATH": str(data / "logs"),
-                "LOG_LEVEL": "info",
-                "STORAGE_TYPE": "local",
-                "BLOB_STORAGE_PATH": str(data / "storage"),
-                "DISABLE_FLOWISE_TELEMETRY": "true",
-                "NODE_OPTIONS": f"{_require_option(PRELOAD_PATH)} {inherited_node_options}".strip(),
-                "FLOWISE_TESTING_TIKTOKEN_PATHS": str(install_dir / "node_modules"),
-                "FLOWISE_TESTING_TIKTOKEN_LOG": "1",
-            }
-        )
-        models = _local_models_json(install_dir)
-        if models is not None:
-            env["MODEL_LIST_CONFIG_JSON"] = str(models)
-        env.update(self._extra_env)
-        return env
 
+def _shutdown(
+    processes: list[ManagedProcess], backing: list[Service | None], owned_data_dir: Path | None
+) -> None:
+    """Stop the Flowise processes, then Redis and PostgreSQL, then remove ``owned_data_dir``.
 
-def _require_option(script: Path) -> str:
-    """``--require=<script>`` for ``NODE_OPTIONS``, quoted when the path contains whitespace."""
-    text = str(script)
-    return f'--require="{text}"' if any(ch.isspace() for ch in text) else f"--require={text}"
-
-
-def _is_flowise_setting(name: str) -> bool:
-    return name in _DROPPED_NAMES or name.startswith(_DROPPED_PREFIXES)
-
-
-def _local_models_json(install_dir: Path) -> Path | None:
-    """The model list bundled with flowise-components, so Flowise need not fetch it from GitHub."""
-    candidates = (
-        install_dir / "node_modules" / "flowise-components" / "models.json",
-        install_dir / "node_modules" / "flowise" / "node_modules" / "flowise-components" / "models.json",
-    )
-    return next((path for path in candidates if path.is_file()), None)
-
-
-def _shutdown(process: ManagedProcess, owned_data_dir: Path | None) -> None:
-    """Stop ``process`` and remove ``owned_data_dir``; also runs at interpreter exit if forgotten."""
-    process.stop()
+    Also runs at interpreter exit if the server was never stopped.
+    """
+    for process in reversed(processes):  # workers first: the main server is what clients see last
+        process.stop()
+    for service in backing:
+        if service is not None:
+            service.stop()
     if owned_data_dir is not None:
         shutil.rmtree(owned_data_dir, ignore_errors=True)

@@ -15,7 +15,7 @@ from .._constants import ENV_API_KEY, ENV_BASE_URL
 from ._chroma import LocalChroma
 from ._install import DEFAULT_FLOWISE_VERSION
 from ._model import ModelStandIn
-from ._server import LocalFlowise
+from ._server import Database, LocalFlowise, Mode
 from ._service import Service
 
 if TYPE_CHECKING:
@@ -31,12 +31,16 @@ class LocalStack(Service):
 
     ``model_base_url`` (with ``/v1``) is what ``chatOpenAI``'s ``basepath`` and
     ``localAIEmbeddings``' ``basePath`` need; ``chroma_url`` is the ``chroma`` node's ``chromaURL``.
+    ``mode``, ``workers`` and ``database`` choose the Flowise topology (see :class:`LocalFlowise`).
     """
 
     def __init__(
         self,
         *,
         flowise_version: str = DEFAULT_FLOWISE_VERSION,
+        mode: Mode = "main",
+        workers: int = 2,
+        database: Database = "sqlite",
         with_chroma: bool = True,
         model: ModelStandIn | None = None,  # not started yet: the stack starts it
         use_env_server: bool = True,
@@ -45,7 +49,11 @@ class LocalStack(Service):
         self.chroma = LocalChroma() if with_chroma else None
         external = (os.environ.get(ENV_BASE_URL, "").strip(), os.environ.get(ENV_API_KEY, "").strip())
         self._external = external if use_env_server and all(external) else None
-        self.flowise = None if self._external else LocalFlowise(flowise_version)
+        self.flowise = (
+            None
+            if self._external
+            else LocalFlowise(flowise_version, mode=mode, workers=workers, database=database)
+        )
 
     @property
     def base_url(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import flowise_integrations
+import flowise_integrations.testing
 import flowise_integrations.types
 from flowise_integrations import AsyncFlowise, Flowise
 from flowise_integrations._async.resources._base import AsyncResource
@@ -19,7 +20,7 @@ from flowise_integrations._sync.resources._base import Resource
 
 def test_all_is_complete() -> None:
     """Every export exists and every public name is exported (ruff's RUF022 keeps ``__all__`` sorted)."""
-    for module in (flowise_integrations, flowise_integrations.types):
+    for module in (flowise_integrations, flowise_integrations.types, flowise_integrations.testing):
         names = module.__all__
         assert len(set(names)) == len(names)
         for name in names:
