@@ -22,14 +22,18 @@ from flowise_integrations.testing._install import DEFAULT_FLOWISE_VERSION, insta
 from flowise_integrations.testing._node import find_node
 from flowise_integrations.testing._process import HarnessError
 from flowise_integrations.testing._server import PRELOAD_PATH, LocalFlowise
+from flowise_integrations.testing.pytest_plugin import Topology
 
 # Generous: the module fixture may have to do a cold install inside the first test.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module")
-def flowise() -> Iterator[LocalFlowise]:
-    server = LocalFlowise()
+def flowise(flowise_topology: Topology) -> Iterator[LocalFlowise]:
+    """A server of the run's topology (``--flowise-mode`` and friends), separate from ``flowise_stack``."""
+    server = LocalFlowise(
+        mode=flowise_topology.mode, workers=flowise_topology.workers, database=flowise_topology.database
+    )
     try:
         server.start()
     except HarnessError as exc:
@@ -140,13 +144,20 @@ def test_preload_serves_tiktoken_ranks_offline(flowise: LocalFlowise) -> None:
     assert json.loads(result.stdout) == {"status": 200, "keys": ["bpe_ranks", "pat_str", "special_tokens"]}
 
 
-def test_stop_closes_port_and_removes_data_dir(flowise: LocalFlowise) -> None:
-    port, data_dir = flowise.port, flowise.data_dir
+def test_stop_closes_ports_and_removes_data_dirs(flowise: LocalFlowise) -> None:
+    ports, data_dir = [flowise.port], flowise.data_dir
+    backing = [server for server in (flowise.redis, flowise.postgres) if server is not None]
+    ports += [server.port for server in backing]
+    processes = [process for process in (flowise.main, *flowise.workers) if process is not None]
     assert data_dir.is_dir()
+    assert all(process.running for process in processes)
     flowise.stop()
     assert not flowise.running
+    assert not any(process.running for process in processes)
+    assert not any(server.running for server in backing)
     assert not Path(data_dir).exists()
-    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
-        pass
+    for port in ports:
+        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
     with pytest.raises(HarnessError):
         _ = flowise.api_key
