@@ -11,7 +11,7 @@ from typing import Any, overload
 from ..._core.pagination import Page
 from ..._core.params import check_int, check_str, flag, repeated
 from ..._core.request import RequestSpec, path
-from ..._exceptions import NotFoundError
+from ..._exceptions import InternalServerError, NotFoundError
 from ..._types import RequestOptions
 from ...types._base import encode_json_string
 from ...types.chatflows import (
@@ -26,6 +26,9 @@ from ...types.chatflows import (
 from ._base import Resource
 
 __all__ = ["Chatflows"]
+
+_POSTGRES_EMPTY_IDENTIFIER = "zero-length delimited identifier"
+"""PostgreSQL's error for ``""`` in SQL, which Flowise's key-or-unbound chatflow query contains."""
 
 _JSON_STRING_FIELDS = (
     "flowData",
@@ -193,7 +196,12 @@ class Chatflows(Resource):
         self, api_key: str, *, key_only: bool = False, options: RequestOptions | None = None
     ) -> builtins.list[Chatflow]:
         """``GET /chatflows/apikey/{key}``: flows bound to ``api_key`` (plus its workspace's unbound
-        flows unless ``key_only``); an empty list when there are none. An unknown key is a 401."""
+        flows unless ``key_only``), by name; an empty list when there are none. An unknown key is a 401.
+
+        On PostgreSQL, Flowise's query for "bound or unbound" is invalid SQL (it compares with
+        ``""``, an empty identifier there) and always fails; the same answer is then put together
+        from the key's bound flows and the unbound flows this client lists.
+        """
         spec = RequestSpec(
             "GET", path("chatflows/apikey/{key}", key=api_key), params={"keyonly": flag("key_only", key_only)}
         )
@@ -204,6 +212,12 @@ class Chatflows(Resource):
             if exc.operation == "chatflowsService.getChatflowByApiKey":
                 return []
             raise
+        except InternalServerError as exc:
+            if key_only or _POSTGRES_EMPTY_IDENTIFIER not in (exc.detail or ""):
+                raise
+        bound = self.list_by_api_key(api_key, key_only=True, options=options)
+        unbound = [flow for flow in self.list(options=options) if not flow.apikeyid]
+        return sorted(bound + unbound, key=lambda flow: flow.name)
 
     def has_changed(
         self, chatflow_id: str, last_updated: datetime | str, *, options: RequestOptions | None = None

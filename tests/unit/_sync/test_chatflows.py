@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from flowise_integrations import Flowise, BadRequestError, NotFoundError, Page
+from flowise_integrations import Flowise, BadRequestError, InternalServerError, NotFoundError, Page
 from flowise_integrations.types import Chatflow
 from flowise_integrations.types.chatflows import FlowConfigParam, ScheduleStatus, UploadConfig
 from tests.unit.mock_flowise import MockFlowise
@@ -136,6 +136,26 @@ def test_list_by_api_key(client: Flowise, server: MockFlowise) -> None:
     # Flowise reports "no flows" as a wrapped 500, which the client turns into an empty list.
     server.add("GET", "chatflows/apikey/fl-key", recorded("chatflows/list_by_api_key_empty"))
     assert client.chatflows.list_by_api_key("fl-key", key_only=True) == []
+
+
+def test_list_by_api_key_on_postgres_combines_bound_and_unbound_flows(
+    client: Flowise, server: MockFlowise
+) -> None:
+    """Flowise's "bound or unbound" query is invalid SQL on PostgreSQL; the client asks twice instead."""
+    failed = recorded("chatflows/list_by_api_key_postgres")
+    server.add("GET", "chatflows/apikey/fl-key", failed, recorded("chatflows/list_by_api_key"))
+    listed = recorded_body("chatflows/list")
+    unbound = {**listed[0], "name": "a-unbound", "apikeyid": None}
+    other_key = {**listed[0], "id": "other", "name": "b-other-key", "apikeyid": "another-key-id"}
+    server.json("GET", "chatflows", [other_key, unbound])
+    flows = client.chatflows.list_by_api_key("fl-key")
+    assert [flow.name for flow in flows] == ["a-unbound", "bound-echo"]
+    assert [request.url.params.get("keyonly") for request in server.calls] == [None, "true", None]
+
+    # Only that SQL error is worked around; with key_only there is nothing to work around.
+    server.add("GET", "chatflows/apikey/fl-key", failed)
+    with pytest.raises(InternalServerError, match="zero-length"):
+        client.chatflows.list_by_api_key("fl-key", key_only=True)
 
 
 COMPANIONS: list[tuple[str, str, str, Any]] = [
