@@ -10,11 +10,15 @@ from typing import Any, Literal
 from ..._core.params import check_mapping, check_str, compact
 from ..._core.request import RequestSpec, path
 from ..._core.response import parse_body
+from ..._exceptions import InternalServerError
 from ..._types import RequestOptions
 from ...types.nodes import Node, NodeOption
 from ._base import Resource
 
 __all__ = ["Nodes"]
+
+_QUEUE_FALSY_RESULT = "Failed to execute custom function"
+"""What a queue-mode server answers (500) when the function's value is falsy."""
 
 ClientType = Literal["agentflowv2", "agentflowsdk"]
 _CLIENT_TYPES = ("agentflowv2", "agentflowsdk")
@@ -112,6 +116,10 @@ class Nodes(Resource):
         ``None`` when the function returns nothing). The code runs on the server; do not pass
         untrusted code. Not idempotent. Errors: 500 "Error running custom function: ...".
         Needs chatflows or agentflows create/update.
+
+        A queue-mode server runs the function on a worker and reports any falsy value (nothing,
+        ``null``, ``0``, ``false``, ``""``) as 500 "Failed to execute custom function"; that answer
+        is returned as ``None`` here, so ``0``, ``false`` and ``""`` cannot be told from nothing there.
         """
         check_str("javascript_function", javascript_function, required=True)
         check_mapping("variables", variables)
@@ -123,5 +131,10 @@ class Nodes(Resource):
         )
         spec = RequestSpec("POST", "node-custom-function", json=body, idempotent=False)
         # A function that returns nothing gives an empty body, which is not JSON.
-        response = self._client._send(spec, options, stream=False)
+        try:
+            response = self._client._send(spec, options, stream=False)
+        except InternalServerError as exc:
+            if exc.detail == _QUEUE_FALSY_RESULT:
+                return None
+            raise
         return parse_body(response, "json") if response.content.strip() else None

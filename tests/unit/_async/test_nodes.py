@@ -137,6 +137,15 @@ async def test_execute_custom_function_returns_the_json_value(
     assert result == expected
 
 
+async def test_execute_custom_function_falsy_value_in_queue_mode_is_none(
+    client: AsyncFlowise, server: MockFlowise
+) -> None:
+    """A queue-mode server answers a falsy value with a 500 of its own; the method returns ``None``."""
+    server.add("POST", "node-custom-function", recorded("nodes/custom_function_queue_falsy"))
+    assert await client.nodes.execute_custom_function("const unused = 1;") is None
+    assert len(server.calls) == 1
+
+
 async def test_execute_custom_function_errors(client: AsyncFlowise, server: MockFlowise) -> None:
     with pytest.raises(ValueError):
         await client.nodes.execute_custom_function("")

@@ -138,6 +138,15 @@ def test_execute_custom_function_returns_the_json_value(
     assert result == expected
 
 
+def test_execute_custom_function_falsy_value_in_queue_mode_is_none(
+    client: Flowise, server: MockFlowise
+) -> None:
+    """A queue-mode server answers a falsy value with a 500 of its own; the method returns ``None``."""
+    server.add("POST", "node-custom-function", recorded("nodes/custom_function_queue_falsy"))
+    assert client.nodes.execute_custom_function("const unused = 1;") is None
+    assert len(server.calls) == 1
+
+
 def test_execute_custom_function_errors(client: Flowise, server: MockFlowise) -> None:
     with pytest.raises(ValueError):
         client.nodes.execute_custom_function("")
