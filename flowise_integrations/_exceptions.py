@@ -235,7 +235,12 @@ class PreconditionFailedError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: the chatflow's rate limit was hit. ``retry_after`` is in seconds when Flowise said."""
+    """429: the chatflow's rate limit was hit.
+
+    ``retry_after`` is in seconds when Flowise said; ``limit`` and ``remaining`` are the limiter's
+    figures, from the ``X-RateLimit-*`` headers of a single Flowise process or the ``RateLimit-*``
+    ones a queue-mode server sends, whichever came.
+    """
 
     def __init__(
         self,
@@ -247,11 +252,15 @@ class RateLimitError(APIStatusError):
         detail: str | None = None,
         wrapped: bool = False,
         retry_after: float | None = None,
+        limit: int | None = None,
+        remaining: int | None = None,
     ) -> None:
         super().__init__(
             message, response=response, body=body, operation=operation, detail=detail, wrapped=wrapped
         )
         self.retry_after = retry_after
+        self.limit = limit
+        self.remaining = remaining
 
 
 class InternalServerError(APIStatusError):

@@ -30,7 +30,7 @@ from .._exceptions import (
     RateLimitError,
 )
 from .._logging import redact
-from .retry import parse_retry_after
+from .retry import parse_rate_limit, parse_retry_after
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -145,7 +145,13 @@ def make_status_error(response: httpx.Response, *, hint: str | None = None) -> A
         "wrapped": operation is not None,
     }
     if cls is RateLimitError:
-        return RateLimitError(text, retry_after=parse_retry_after(response.headers), **kwargs)
+        return RateLimitError(
+            text,
+            retry_after=parse_retry_after(response.headers),
+            limit=parse_rate_limit(response.headers, "limit"),
+            remaining=parse_rate_limit(response.headers, "remaining"),
+            **kwargs,
+        )
     return cls(text, **kwargs)
 
 

@@ -16,7 +16,7 @@ import httpx
 
 from .._constants import DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_DELAY, MAX_RETRY_WAIT
 
-__all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "parse_retry_after"]
+__all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "parse_rate_limit", "parse_retry_after"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _GATEWAY_STATUSES = frozenset({502, 503, 504})
@@ -47,6 +47,19 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
             return None
         seconds = parsed.timestamp() - (time.time() if now is None else now)
     return max(seconds, 0.0)
+
+
+def parse_rate_limit(headers: Mapping[str, str], field: str) -> int | None:
+    """A limiter figure (``field`` is ``limit`` or ``remaining``) from ``X-RateLimit-<field>``,
+    as one Flowise process sends it, or ``RateLimit-<field>`` (draft 6), as queue mode does."""
+    for name in (f"x-ratelimit-{field}", f"ratelimit-{field}"):
+        value = headers.get(name)
+        if value is not None:
+            try:
+                return int(value.strip())
+            except ValueError:
+                return None
+    return None
 
 
 @dataclasses.dataclass(frozen=True)

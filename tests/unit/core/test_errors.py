@@ -128,6 +128,7 @@ def test_rate_limit_exposes_retry_after() -> None:
     error = make_status_error(recorded("errors/rate_limited", request=REQUEST))
     assert isinstance(error, RateLimitError)
     assert error.retry_after == 60.0
+    assert (error.limit, error.remaining) == (2, 0)
     assert error.body == "Too many requests, slow down"
 
 

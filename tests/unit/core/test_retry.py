@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from flowise_integrations import RetryPolicy
-from flowise_integrations._core.retry import parse_retry_after
+from flowise_integrations._core.retry import parse_rate_limit, parse_retry_after
 from tests.unit.recorded import recorded
 
 POLICY = RetryPolicy(max_retries=2, initial_delay=0.5, max_delay=8.0, jitter=0.0)
@@ -66,6 +66,15 @@ def test_parse_retry_after_forms() -> None:
     assert parse_retry_after({}) is None
     assert parse_retry_after({"retry-after": "-5"}) == 0.0
     assert parse_retry_after(recorded("errors/rate_limited").headers) == 60.0
+
+
+def test_parse_rate_limit_reads_both_header_generations() -> None:
+    legacy = recorded("errors/rate_limited").headers  # one Flowise process: X-RateLimit-*
+    assert (parse_rate_limit(legacy, "limit"), parse_rate_limit(legacy, "remaining")) == (2, 0)
+    draft6 = httpx.Headers({"RateLimit-Limit": "5", "RateLimit-Remaining": "3", "RateLimit-Reset": "60"})
+    assert (parse_rate_limit(draft6, "limit"), parse_rate_limit(draft6, "remaining")) == (5, 3)
+    assert parse_rate_limit({"ratelimit-limit": "many"}, "limit") is None
+    assert parse_rate_limit({}, "remaining") is None
 
 
 REQ = httpx.Request("GET", "http://x")
