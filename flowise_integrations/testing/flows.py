@@ -25,6 +25,7 @@ __all__ = [
     "create_custom_function_chatflow",
     "create_document_store",
     "create_echo_agentflow",
+    "create_model_agentflow",
     "create_rate_limited_chatflow",
     "create_retrieval_chatflow",
     "echo_agentflow_graph",
@@ -89,6 +90,17 @@ ECHO_AGENTFLOW_NODES = ("startAgentflow", "directReplyAgentflow")
 """The components :func:`echo_agentflow_graph` needs definitions of (``GET /nodes/{name}``)."""
 
 
+def _start_node(
+    definitions: Mapping[str, Mapping[str, Any]], inputs: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    return node(
+        definitions["startAgentflow"],
+        "startAgentflow_0",
+        inputs=inputs or {"startInputType": "chatInput"},
+        node_type="agentFlow",
+    )
+
+
 def echo_agentflow_graph(
     definitions: Mapping[str, Mapping[str, Any]],
     *,
@@ -102,12 +114,7 @@ def echo_agentflow_graph(
     """
     return flow(
         [
-            node(
-                definitions["startAgentflow"],
-                "startAgentflow_0",
-                inputs=start_inputs or {"startInputType": "chatInput"},
-                node_type="agentFlow",
-            ),
+            _start_node(definitions, start_inputs),
             node(
                 definitions["directReplyAgentflow"],
                 "directReplyAgentflow_0",
@@ -124,6 +131,43 @@ def create_echo_agentflow(client: Flowise, *, name: str | None = None, prefix: s
     """An agentflow v2 with no model: Start (chat input) → Direct Reply ``"<prefix>{{ question }}"``."""
     graph = echo_agentflow_graph(_definitions(client, *ECHO_AGENTFLOW_NODES), prefix=prefix)
     return client.chatflows.create(name=name or _name("echo-agentflow"), flow_data=graph, type="AGENTFLOW")
+
+
+def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | None = None) -> Chatflow:
+    """An agentflow v2 whose answer comes from a model: Start (chat input) → LLM (``chatOpenAI``).
+
+    Unlike a chain, the agentflow LLM node passes Flowise's abort signal to the model call, so
+    ``stream.abort()`` stops the run on the server (its LLM node fails with the abort).
+    """
+    defs = _definitions(client, "startAgentflow", "llmAgentflow")
+    model_config = {
+        "llmModel": "chatOpenAI",
+        "modelName": "fake-model",
+        "temperature": 0,
+        "streaming": True,
+        "basepath": model_base_url,
+        "openAIApiKey": "sk-stand-in",
+    }
+    graph = flow(
+        [
+            _start_node(defs),
+            node(
+                defs["llmAgentflow"],
+                "llmAgentflow_0",
+                inputs={
+                    "llmModel": "chatOpenAI",
+                    "llmModelConfig": model_config,
+                    "llmEnableMemory": True,
+                    "llmMemoryType": "allMessages",
+                    "llmReturnResponseAs": "userMessage",
+                },
+                node_type="agentFlow",
+                position=(300, 0),
+            ),
+        ],
+        [edge("startAgentflow_0", "llmAgentflow_0", node_type="agentFlow")],
+    )
+    return client.chatflows.create(name=name or _name("model-agentflow"), flow_data=graph, type="AGENTFLOW")
 
 
 def create_conversation_chatflow(
