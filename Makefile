@@ -7,8 +7,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INTEGRATION_COVERAGE := .coverage-integration.json
+QUEUE_INTEGRATION_COVERAGE := .coverage-integration-queue.json
+# Flowise's production topology: a main server, Redis, BullMQ workers and PostgreSQL.
+QUEUE_TOPOLOGY := FLOWISE_TESTING_MODE=queue FLOWISE_TESTING_WORKERS=2 FLOWISE_TESTING_DATABASE=postgres
 
-.PHONY: install flowise lint typecheck generate check-generated unit integration test clean
+.PHONY: install flowise lint typecheck generate check-generated unit integration integration-queue test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +42,10 @@ unit: install
 integration: flowise
 	$(BIN)/pytest tests/integration -q
 
+# The integration suite against the queue topology alone.
+integration-queue: flowise
+	$(QUEUE_TOPOLOGY) $(BIN)/pytest tests/integration -q
+
 # Node 24 and Flowise go into the user cache once (minutes when cold, instant after).
 flowise: install
 	$(BIN)/python -m flowise_integrations.testing install
@@ -50,12 +57,16 @@ flowise: install
 record-fixtures: flowise
 	$(BIN)/python scripts/record_fixtures.py
 
-# Unit, harness and adapter tests; then the client's integration suite, which must call every
+# Unit, harness, adapter and reliability tests; then the client's integration suite, once on one
+# Flowise process with SQLite and once in queue mode on PostgreSQL. Each run must call every
 # public client method (checked from its coverage report).
 test: check-generated lint typecheck flowise
 	$(BIN)/pytest tests --ignore=tests/integration -q
 	$(BIN)/pytest tests/integration -q --cov=flowise_integrations --cov-report=json:$(INTEGRATION_COVERAGE)
 	$(BIN)/python scripts/check_method_coverage.py $(INTEGRATION_COVERAGE)
+	$(QUEUE_TOPOLOGY) $(BIN)/pytest tests/integration -q --cov=flowise_integrations \
+		--cov-report=json:$(QUEUE_INTEGRATION_COVERAGE)
+	$(BIN)/python scripts/check_method_coverage.py $(QUEUE_INTEGRATION_COVERAGE)
 
 .PHONY: demo docs
 
