@@ -175,17 +175,25 @@ def chatflows_list(base_url: str, *, rounds: int, deadline: float) -> list[Row]:
     ]
 
 
-async def _throughput(
-    base_url: str, *, requests: int, concurrency: int, rounds: int, deadline: float
+async def throughput(
+    base_url: str,
+    *,
+    requests: int,
+    concurrency: int,
+    rounds: int,
+    deadline: float,
+    chatflow_id: str = data.PREDICTION_ID,
+    api_key: str = API_KEY,
 ) -> dict[str, list[float]]:
-    url = f"{base_url.rstrip('/')}/api/v1/prediction/{data.PREDICTION_ID}"
+    """Requests per second of ``AsyncFlowise`` ("ours") and raw ``httpx.AsyncClient`` ("raw"), per round."""
+    url = f"{base_url.rstrip('/')}/api/v1/prediction/{chatflow_id}"
     async with (
-        AsyncFlowise(base_url, api_key=API_KEY) as client,
-        httpx.AsyncClient(headers={"Authorization": f"Bearer {API_KEY}"}, timeout=300) as http,
+        AsyncFlowise(base_url, api_key=api_key) as client,
+        httpx.AsyncClient(headers={"Authorization": f"Bearer {api_key}"}, timeout=300) as http,
     ):
 
         async def ours_one() -> None:
-            await client.predictions.create(data.PREDICTION_ID, QUESTION)
+            await client.predictions.create(chatflow_id, QUESTION)
 
         async def raw_one() -> None:
             response = await http.post(url, json={"question": QUESTION})
@@ -223,7 +231,7 @@ def async_throughput(
     import statistics
 
     result = asyncio.run(
-        _throughput(base_url, requests=requests, concurrency=concurrency, rounds=rounds, deadline=deadline)
+        throughput(base_url, requests=requests, concurrency=concurrency, rounds=rounds, deadline=deadline)
     )
     return [
         Row(
