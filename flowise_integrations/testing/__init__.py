@@ -9,7 +9,7 @@ SQLite, or queue mode with ``LocalRedis`` and workers, on ``LocalPostgres``); th
 from . import flows
 from ._chroma import LocalChroma
 from ._install import DEFAULT_FLOWISE_VERSION
-from ._model import ModelStandIn
+from ._model import ModelStandIn, ToolCall
 from ._postgres import LocalPostgres
 from ._process import HarnessError
 from ._redis import LocalRedis
@@ -26,5 +26,6 @@ __all__ = [
     "LocalRedis",
     "LocalStack",
     "ModelStandIn",
+    "ToolCall",
     "flows",
 ]

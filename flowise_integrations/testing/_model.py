@@ -5,8 +5,8 @@ protocol. ``ModelStandIn`` serves that protocol from a local thread, so flows th
 without network access or a real model, and tests can assert on exact output:
 
 * ``POST /v1/chat/completions`` answers ``"FAKE: " + <last user message>`` (or a scripted or computed
-  reply), as a ``chat.completion`` object or, with ``"stream": true``, as ``chat.completion.chunk``
-  server-sent events;
+  reply: text, or :class:`ToolCall` s for agents), as a ``chat.completion`` object or, with
+  ``"stream": true``, as ``chat.completion.chunk`` server-sent events (see :mod:`._model_wire`);
 * ``POST /v1/embeddings`` returns hashed bag-of-words vectors, so retrieval order follows word overlap;
 * ``GET /v1/models`` lists the configured model.
 
@@ -16,199 +16,44 @@ prompts, retrieved context). Only the standard library is used.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import copy
-import hashlib
 import json
-import math
-import re
 import socket
 import socketserver
-import struct
 import sys
 import threading
 import time
-import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, cast
 
+from ._model_text import default_reply
+from ._model_wire import (
+    Reply,
+    RequestError,
+    ToolCall,
+    completion,
+    completion_chunks,
+    embeddings_response,
+    error_body,
+    include_usage,
+    json_bytes,
+    request_messages,
+)
 from ._process import HarnessError
 from ._service import Service
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["ModelStandIn", "ReplyFunction"]
+__all__ = ["ModelStandIn", "Reply", "ReplyFunction", "ToolCall"]
 
-ReplyFunction = Callable[[list[dict[str, Any]]], str]
-"""Computes a reply from the request's ``messages`` (each a dict with ``role`` and ``content``)."""
+ReplyFunction = Callable[[list[dict[str, Any]]], Reply]
+"""Computes a reply (text or tool calls) from the request's ``messages`` (``role``/``content`` dicts)."""
 
-DEFAULT_EMBEDDING_DIMENSIONS = 256
-_TRIGRAM_WEIGHT = 0.25
 _OWNER = "flowise-integrations"
-_WORD_RE = re.compile(r"[^\W_]+")
-_TOKEN_RE = re.compile(r"\s*\S+|\s+$")
-_STOP_WORDS_TEXT = """
-    a about above after again against all am an and any are as at be because been before being below between
-    both but by can could did do does doing down during each few for from further had has have having he her
-    here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
-    now of off on once only or other our ours ourselves out over own same she should so some such than that
-    the their theirs them themselves then there these they this those through to too under until up very was
-    we were what when where which while who whom why will with would you your yours yourself yourselves
-"""
-_STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
-
-
-# --------------------------------------------------------------------------------------------- text helpers
-
-
-def split_tokens(text: str) -> list[str]:
-    """Split ``text`` into streaming tokens on word boundaries, each keeping its leading whitespace.
-
-    ``"FAKE: stream chain"`` becomes ``["FAKE:", " stream", " chain"]``; joining the tokens gives ``text``
-    back.
-    """
-    return _TOKEN_RE.findall(text)
-
-
-def content_text(content: Any) -> str:
-    """Return the text of a message ``content``: a string, or a list of parts whose text parts are joined."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        texts = [
-            str(part.get("text", ""))
-            for part in content
-            if isinstance(part, dict) and part.get("type", "text") == "text"
-        ]
-        return " ".join(texts)
-    return ""
-
-
-def default_reply(messages: Sequence[dict[str, Any]]) -> str:
-    """``"FAKE: "`` followed by the text of the last user message."""
-    for message in reversed(messages):
-        if isinstance(message, dict) and message.get("role") == "user":
-            return "FAKE: " + content_text(message.get("content"))
-    return "FAKE: "
-
-
-def _count_tokens(text: str) -> int:
-    return len(text.split())
-
-
-# --------------------------------------------------------------------------------------------- embeddings
-
-
-def _normalise_word(word: str) -> str:
-    """Fold simple plurals so that "volcanoes"/"volcano" and "plants"/"plant" share most features."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def _content_words(text: str) -> list[str]:
-    words = (_normalise_word(w) for w in _WORD_RE.findall(text.lower()))
-    return [w for w in words if w not in _STOP_WORDS]
-
-
-def _features(text: str) -> Iterator[tuple[str, float]]:
-    """Weighted features of ``text``: each content word, plus its character trigrams at a lower weight."""
-    for word in _content_words(text):
-        yield "w:" + word, 1.0
-        padded = f"<{word}>"
-        for i in range(len(padded) - 2):
-            yield "t:" + padded[i : i + 3], _TRIGRAM_WEIGHT
-
-
-def _bucket(feature: str, dimensions: int) -> tuple[int, float]:
-    digest = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
-    sign = 1.0 if digest & 1 else -1.0
-    return (digest >> 1) % dimensions, sign
-
-
-def embed_text(text: str, dimensions: int = DEFAULT_EMBEDDING_DIMENSIONS) -> list[float]:
-    """Deterministic, L2-normalised hashed bag-of-words embedding of ``text``.
-
-    Texts without content words map to the first unit vector, so every embedding has norm 1.
-    """
-    vector = [0.0] * dimensions
-    for feature, weight in _features(text):
-        index, sign = _bucket(feature, dimensions)
-        vector[index] += sign * weight
-    norm = math.sqrt(sum(v * v for v in vector))
-    if norm == 0.0:
-        vector[0] = 1.0
-        return vector
-    return [v / norm for v in vector]
-
-
-def _encode_base64(vector: Sequence[float]) -> str:
-    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode("ascii")
-
-
-# --------------------------------------------------------------------------------------------- requests
-
-
-class _RequestError(Exception):
-    """A client error, answered in OpenAI's error shape."""
-
-    def __init__(self, status: int, message: str, error_type: str = "invalid_request_error") -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.error_type = error_type
-
-
-def _json_bytes(payload: Any) -> bytes:
-    """Compact JSON, as OpenAI's servers send it."""
-    return json.dumps(payload, separators=(",", ":")).encode()
-
-
-def _error_body(message: str, error_type: str) -> dict[str, Any]:
-    return {"error": {"message": message, "type": error_type, "param": None, "code": None}}
-
-
-def _embedding_inputs(value: Any) -> list[str]:
-    """Normalise the ``input`` field: a string, a list of strings, token ids, or lists of token ids."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and value:
-        if all(isinstance(v, int) for v in value):
-            return [" ".join(str(v) for v in value)]
-        if all(isinstance(v, str) for v in value):
-            return list(value)
-        if all(isinstance(v, list) and all(isinstance(i, int) for i in v) for v in value):
-            return [" ".join(str(i) for i in v) for v in value]
-    raise _RequestError(400, "'input' must be a string, a list of strings or a list of token-id lists.")
-
-
-def _dimensions(body: dict[str, Any]) -> int:
-    value = body.get("dimensions")
-    if value is None:
-        return DEFAULT_EMBEDDING_DIMENSIONS
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _RequestError(400, "'dimensions' must be a positive integer.")
-    return value
-
-
-def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
-    messages = body.get("messages")
-    if not isinstance(messages, list) or not messages:
-        raise _RequestError(400, "'messages' is required and must be a non-empty array.")
-    if not all(isinstance(m, dict) for m in messages):
-        raise _RequestError(400, "every item of 'messages' must be an object.")
-    return messages
-
-
-def _include_usage(body: dict[str, Any]) -> bool:
-    options = body.get("stream_options")
-    return isinstance(options, dict) and bool(options.get("include_usage"))
 
 
 # --------------------------------------------------------------------------------------------- HTTP plumbing
@@ -304,14 +149,14 @@ class _Handler(BaseHTTPRequestHandler):
             raw = self._read_body()
         except ValueError:
             self.close_connection = True  # the framing is unknown, so the connection cannot be reused
-            self._send_error(_RequestError(400, "Malformed Content-Length or chunked request body."))
+            self._send_error(RequestError(400, "Malformed Content-Length or chunked request body."))
             return
         body: Any = None
-        parse_error: _RequestError | None = None
+        parse_error: RequestError | None = None
         if method == "POST":
             try:
                 body = self._parse_body(raw)
-            except _RequestError as exc:
+            except RequestError as exc:
                 parse_error = exc
         self._standin._record(path, body)
         try:
@@ -319,7 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
             if parse_error is not None:
                 raise parse_error
             action(body)
-        except _RequestError as exc:
+        except RequestError as exc:
             self._send_error(exc)
 
     def _find_route(self, method: str, path: str) -> Callable[[Any], None]:
@@ -327,13 +172,13 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST" and path == "/v1/chat/completions":
             return self._chat_completions
         if method == "POST" and path == "/v1/embeddings":
-            return lambda body: self._send_json(200, standin._embeddings_response(body))
+            return lambda body: self._send_json(200, embeddings_response(body, standin.model))
         if method == "GET" and path == "/v1/models":
             return lambda _: self._send_json(200, {"object": "list", "data": [standin._model_object()]})
         if method == "GET" and path.startswith("/v1/models/"):
             model_id = path.removeprefix("/v1/models/")
             return lambda _: self._send_json(200, standin._model_object(model_id))
-        raise _RequestError(404, f"Unknown request URL: {method} {path}.")
+        raise RequestError(404, f"Unknown request URL: {method} {path}.")
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -357,30 +202,32 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise _RequestError(400, f"We could not parse the JSON body of your request: {exc}") from exc
+            raise RequestError(400, f"We could not parse the JSON body of your request: {exc}") from exc
         if not isinstance(body, dict):
-            raise _RequestError(400, "The request body must be a JSON object.")
+            raise RequestError(400, "The request body must be a JSON object.")
         return body
 
     def _chat_completions(self, body: dict[str, Any]) -> None:
         standin = self._standin
-        messages = _messages(body)
+        messages = request_messages(body)
         try:
-            text = standin._next_reply(messages)
+            reply = standin._next_reply(messages)
         except Exception as exc:
-            raise _RequestError(500, f"The reply function failed: {exc!r}", "server_error") from exc
+            raise RequestError(500, f"The reply function failed: {exc!r}", "server_error") from exc
         model = str(body.get("model") or standin.model)
         if body.get("stream") is True:
-            chunks = standin._completion_chunks(model, messages, text, include_usage=_include_usage(body))
+            chunks = completion_chunks(
+                model, messages, reply, include_usage=include_usage(body), token_delay=standin.token_delay
+            )
             self._send_event_stream(chunks)
         else:
-            self._send_json(200, standin._completion(model, messages, text))
+            self._send_json(200, completion(model, messages, reply))
 
-    def _send_error(self, exc: _RequestError) -> None:
-        self._send_json(exc.status, _error_body(exc.message, exc.error_type))
+    def _send_error(self, exc: RequestError) -> None:
+        self._send_json(exc.status, error_body(exc.message, exc.error_type))
 
     def _send_json(self, status: int, payload: Any) -> None:
-        data = _json_bytes(payload)
+        data = json_bytes(payload)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -395,7 +242,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         try:
             for frame in frames:
-                self._write_chunk(b"data: " + _json_bytes(frame) + b"\n\n")
+                self._write_chunk(b"data: " + json_bytes(frame) + b"\n\n")
             self._write_chunk(b"data: [DONE]\n\n")
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
@@ -438,7 +285,7 @@ class ModelStandIn(Service):
         self._reply = reply
         self._lock = threading.Lock()
         self._records: list[tuple[str, Any]] = []
-        self._script: deque[str] = deque()
+        self._script: deque[Reply] = deque()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._created = int(time.time())
@@ -495,8 +342,13 @@ class ModelStandIn(Service):
 
     # -- configuration and records
 
-    def script(self, *replies: str) -> None:
-        """Queue replies that the next chat completions return, first in first out, before the usual reply."""
+    def script(self, *replies: Reply) -> None:
+        """Queue replies that the next chat completions return, first in first out, before the usual reply.
+
+        A reply is text, a :class:`ToolCall` or a list of them (parallel calls): an agent test scripts
+        ``ToolCall("my_tool", {"question": "hi"})`` and then the final answer the model gives once it
+        has read the tool's result.
+        """
         with self._lock:
             self._script.extend(replies)
 
@@ -528,85 +380,15 @@ class ModelStandIn(Service):
         with self._lock:
             self._records.append((path, body))
 
-    def _next_reply(self, messages: list[dict[str, Any]]) -> str:
+    def _next_reply(self, messages: list[dict[str, Any]]) -> Reply:
         with self._lock:
             scripted = self._script.popleft() if self._script else None
         if scripted is not None:
             return scripted
         if self._reply is not None:
-            return str(self._reply(copy.deepcopy(messages)))
+            reply = self._reply(copy.deepcopy(messages))
+            return reply if isinstance(reply, (str, ToolCall, list, tuple)) else str(reply)
         return default_reply(messages)
-
-    @staticmethod
-    def _usage(messages: Sequence[dict[str, Any]], text: str) -> dict[str, int]:
-        prompt = sum(_count_tokens(content_text(m.get("content"))) for m in messages)
-        completion = _count_tokens(text)
-        return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
-
-    def _completion(self, model: str, messages: Sequence[dict[str, Any]], text: str) -> dict[str, Any]:
-        return {
-            "id": f"chatcmpl-{uuid.uuid4().hex}",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": model,
-            "system_fingerprint": None,
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": text, "refusal": None},
-                    "logprobs": None,
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": self._usage(messages, text),
-        }
-
-    def _completion_chunks(
-        self, model: str, messages: Sequence[dict[str, Any]], text: str, *, include_usage: bool
-    ) -> Iterator[dict[str, Any]]:
-        """The ``chat.completion.chunk`` objects of one streamed reply; sleeps ``token_delay`` per token."""
-        base = {
-            "id": f"chatcmpl-{uuid.uuid4().hex}",
-            "object": "chat.completion.chunk",
-            "created": int(time.time()),
-            "model": model,
-            "system_fingerprint": None,
-        }
-
-        def chunk(delta: dict[str, Any], finish_reason: str | None) -> dict[str, Any]:
-            frame = {
-                **base,
-                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
-            }
-            if include_usage:
-                frame["usage"] = None
-            return frame
-
-        yield chunk({"role": "assistant", "content": "", "refusal": None}, None)
-        for token in split_tokens(text):
-            if self.token_delay:
-                time.sleep(self.token_delay)
-            yield chunk({"content": token}, None)
-        yield chunk({}, "stop")
-        if include_usage:
-            yield {**base, "choices": [], "usage": self._usage(messages, text)}
-
-    def _embeddings_response(self, body: dict[str, Any]) -> dict[str, Any]:
-        texts = _embedding_inputs(body.get("input"))
-        dimensions = _dimensions(body)
-        as_base64 = body.get("encoding_format") == "base64"
-        data = []
-        for index, text in enumerate(texts):
-            vector = embed_text(text, dimensions)
-            embedding: list[float] | str = _encode_base64(vector) if as_base64 else vector
-            data.append({"object": "embedding", "index": index, "embedding": embedding})
-        tokens = sum(_count_tokens(t) for t in texts)
-        return {
-            "object": "list",
-            "data": data,
-            "model": str(body.get("model") or self.model),
-            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
-        }
 
     def _model_object(self, model_id: str | None = None) -> dict[str, Any]:
         return {"id": model_id or self.model, "object": "model", "created": self._created, "owned_by": _OWNER}
