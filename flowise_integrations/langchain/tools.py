@@ -7,16 +7,19 @@ LlamaIndex adapter, so both frameworks expose the same tools under the same name
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from langchain_core.runnables import RunnableConfig
-from langchain_core.tools import ArgsSchema, BaseTool, BaseToolkit
+from langchain_core.tools import ArgsSchema, BaseTool, BaseToolkit, ToolException
 from pydantic import BaseModel, Field
 from typing_extensions import Self, override
 
 from .._async._discovery import discover_targets as adiscover_targets
+from .._exceptions import APIError
 from .._sync._discovery import discover_targets
 from .._toolkit import FlowiseToolTarget, TargetKind, chatflow_target, custom_tool_target
 from ..types import Chatflow, Prediction, Tool
@@ -46,6 +49,21 @@ def _session_override(
         {"sessionId": configured} if isinstance(configured, str) and configured else None,
     )
     return merged or None
+
+
+@contextlib.contextmanager
+def _reported(tool: BaseTool) -> Iterator[None]:
+    """Client errors as they are, or, with ``handle_tool_error`` set, as a :class:`ToolException`.
+
+    LangChain turns a ``ToolException`` into the tool's answer (a ``ToolMessage`` with
+    ``status="error"``), so an agent reads what went wrong and carries on instead of crashing.
+    """
+    try:
+        yield
+    except APIError as exc:
+        if not tool.handle_tool_error:
+            raise
+        raise ToolException(f"{type(exc).__name__}: {exc}") from exc
 
 
 class FlowiseChatflowTool(FlowiseConnection, BaseTool):
@@ -128,7 +146,8 @@ class FlowiseChatflowTool(FlowiseConnection, BaseTool):
         run_manager: CallbackManagerForToolRun | None = None,
         **kwargs: Any,
     ) -> tuple[str, Prediction]:
-        prediction = self._client.predictions.create(self.chatflow_id, **self._request(kwargs, config))
+        with _reported(self):
+            prediction = self._client.predictions.create(self.chatflow_id, **self._request(kwargs, config))
         return prediction.text, prediction
 
     @override
@@ -138,9 +157,10 @@ class FlowiseChatflowTool(FlowiseConnection, BaseTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
         **kwargs: Any,
     ) -> tuple[str, Prediction]:
-        prediction = await self._async_client.predictions.create(
-            self.chatflow_id, **self._request(kwargs, config)
-        )
+        with _reported(self):
+            prediction = await self._async_client.predictions.create(
+                self.chatflow_id, **self._request(kwargs, config)
+            )
         return prediction.text, prediction
 
 
@@ -196,14 +216,16 @@ class FlowiseCustomTool(FlowiseConnection, BaseTool):
     @override
     def _run(self, run_manager: CallbackManagerForToolRun | None = None, **kwargs: Any) -> str:
         variables = wire_args(_schema_model(self.args_schema), kwargs)
-        return _content(self._client.nodes.execute_custom_function(self.code, variables=variables))
+        with _reported(self):
+            return _content(self._client.nodes.execute_custom_function(self.code, variables=variables))
 
     @override
     async def _arun(self, run_manager: AsyncCallbackManagerForToolRun | None = None, **kwargs: Any) -> str:
         variables = wire_args(_schema_model(self.args_schema), kwargs)
-        return _content(
-            await self._async_client.nodes.execute_custom_function(self.code, variables=variables)
-        )
+        with _reported(self):
+            return _content(
+                await self._async_client.nodes.execute_custom_function(self.code, variables=variables)
+            )
 
 
 class FlowiseToolkit(FlowiseConnection, BaseToolkit):
@@ -228,6 +250,10 @@ class FlowiseToolkit(FlowiseConnection, BaseToolkit):
     kinds: list[TargetKind] | None = None
     session_id: str | None = None
     """Memory session given to every flow tool."""
+    handle_tool_error: bool = True
+    """The tools' ``handle_tool_error``: by default a failing flow (not found, a server error, a
+    timeout) is the tool's answer, ``"NotFoundError: 404 ..."``, which an agent can read and act on;
+    ``False`` raises the client's exception out of the agent loop."""
 
     def _filters(self) -> dict[str, Any]:
         return {
@@ -238,7 +264,11 @@ class FlowiseToolkit(FlowiseConnection, BaseToolkit):
         }
 
     def _tool(self, target: FlowiseToolTarget) -> BaseTool:
-        shared = {"client": self._client, "async_client": self._async_client}
+        shared = {
+            "client": self._client,
+            "async_client": self._async_client,
+            "handle_tool_error": self.handle_tool_error,
+        }
         if target.kind == "custom_tool":
             return FlowiseCustomTool.from_target(target, **shared)
         return FlowiseChatflowTool.from_target(target, session_id=self.session_id, **shared)

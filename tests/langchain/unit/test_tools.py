@@ -15,8 +15,9 @@ from flowise_integrations import InternalServerError, Prediction
 from flowise_integrations.langchain import FlowiseChatflowTool, FlowiseCustomTool, FlowiseToolkit
 from flowise_integrations.types import Chatflow, Tool
 from tests.unit.mock_flowise import MockFlowise
+from tests.unit.recorded import recorded
 
-from .conftest import BASE_URL, CHATFLOW_ID, OTHER_CHATFLOW_ID, PREDICTION, prediction_json
+from .conftest import API_KEY, BASE_URL, CHATFLOW_ID, OTHER_CHATFLOW_ID, PREDICTION, prediction_json
 
 ADD_TOOL: dict[str, Any] = {
     "id": "6cf87d15-204b-441c-8cd4-66e3cc020f22",
@@ -197,6 +198,38 @@ def test_custom_tool_errors_are_raised_unchanged(server: MockFlowise, clients: d
     tool = FlowiseCustomTool.from_tool(Tool.model_validate(ADD_TOOL), **clients)
     with pytest.raises(InternalServerError, match="not defined"):
         tool.invoke({"a": 1, "b": 2})
+
+
+def test_custom_tool_with_handle_tool_error_answers_with_the_error(
+    server: MockFlowise, clients: dict[str, Any]
+) -> None:
+    body = {"statusCode": 500, "message": "Error running custom function: ReferenceError: $c is not defined"}
+    server.add("POST", "node-custom-function", httpx.Response(500, json=body))
+    tool = FlowiseCustomTool.from_tool(Tool.model_validate(ADD_TOOL), handle_tool_error=True, **clients)
+    call = {"name": tool.name, "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
+    message = tool.invoke(call)
+    assert message.status == "error"
+    assert (
+        message.content
+        == "InternalServerError: 500 Error running custom function: ReferenceError: $c is not defined"
+    )
+    assert API_KEY not in message.content
+
+
+async def test_chatflow_tool_with_handle_tool_error_answers_a_404(
+    server: MockFlowise, clients: dict[str, Any]
+) -> None:
+    flow = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
+    missing = "errors/prediction_chatflow_not_found"
+    server.add("POST", f"prediction/{flow}", recorded(missing), recorded(missing))
+    tool = FlowiseChatflowTool(
+        name="gone", description="A deleted flow.", chatflow_id=flow, handle_tool_error=True, **clients
+    )
+    call = {"name": "gone", "args": {"question": "hi"}, "id": "call_2", "type": "tool_call"}
+    for message in (tool.invoke(call), await tool.ainvoke(call)):
+        assert message.status == "error"
+        assert message.content.startswith("NotFoundError: 404")
+        assert message.artifact is None
 
 
 # -- toolkit
