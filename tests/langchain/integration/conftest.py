@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from flowise_integrations import Flowise
-from flowise_integrations.testing import LocalStack
+from flowise_integrations.testing import LocalStack, flows
 from flowise_integrations.testing._flowdata import edge, flow, node
 from flowise_integrations.types import Chatflow, Tool
 
@@ -40,29 +40,7 @@ def _agentflow(
 @pytest.fixture(scope="session")
 def llm_agentflow(flowise_client: Flowise, flowise_stack: LocalStack) -> Iterator[Chatflow]:
     """Agentflow Start → LLM (chatOpenAI on the model stand-in): streams tokens and reports usage."""
-    model_config = {
-        "llmModel": "chatOpenAI",
-        "modelName": "fake-model",
-        "temperature": 0,
-        "streaming": True,
-        "basepath": flowise_stack.model_base_url,
-        "openAIApiKey": "sk-stand-in",
-    }
-    created = _agentflow(
-        flowise_client,
-        "lc-llm-agentflow",
-        {"startInputType": "chatInput"},
-        (
-            "llmAgentflow",
-            {
-                "llmModel": "chatOpenAI",
-                "llmModelConfig": model_config,
-                "llmEnableMemory": True,
-                "llmMemoryType": "allMessages",
-                "llmReturnResponseAs": "userMessage",
-            },
-        ),
-    )
+    created = flows.create_model_agentflow(flowise_client, model_base_url=flowise_stack.model_base_url)
     yield created
     flowise_client.chatflows.delete(created.id)
 
