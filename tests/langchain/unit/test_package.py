@@ -38,3 +38,16 @@ def test_missing_langchain_core_names_the_extra() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "flowise-integrations[langchain]" in result.stdout
+
+
+def test_the_adapters_import_no_agent_framework() -> None:
+    """The langchain extra needs only langchain-core: neither langgraph nor langchain itself is loaded."""
+    code = (
+        "import sys\n"
+        "import flowise_integrations.langchain\n"
+        "from flowise_integrations.langchain import FlowiseToolkit\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('langgraph', 'langchain', 'openai'))\n"
+        "print(loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

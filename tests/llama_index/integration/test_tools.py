@@ -4,7 +4,6 @@ and the FlowiseToolSpec over the prediction and admin API."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,23 +20,6 @@ from flowise_integrations.testing import LocalStack, flows
 from flowise_integrations.types import Chatflow, Tool
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def adder(flowise_client: Flowise) -> Iterator[Tool]:
-    """A custom tool created for the test and deleted afterwards."""
-    tool = flowise_client.tools.create(
-        name=f"adder {uuid.uuid4().hex[:6]}",
-        description="Adds two numbers and labels the sum.",
-        schema=[
-            {"property": "a", "type": "number", "description": "first addend", "required": True},
-            {"property": "b", "type": "number", "description": "second addend", "required": True},
-            {"property": "label", "type": "string", "description": "what to call the sum"},
-        ],
-        func="return ($label || 'sum') + '=' + ($a + $b);",
-    )
-    yield tool
-    flowise_client.tools.delete(tool.id)
 
 
 async def test_chatflow_function_tool_with_real_arguments(
