@@ -9,6 +9,7 @@ longer exists, reads each answer (the last as an error message) and finishes.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from langchain_core.tools import BaseTool
 from langchain_openai import ChatOpenAI
 
 from flowise_integrations import Flowise
-from flowise_integrations.langchain import FlowiseChatflowTool, FlowiseToolkit
+from flowise_integrations.langchain import FlowiseChatflowTool, FlowiseCustomTool, FlowiseToolkit
 from flowise_integrations.testing import ModelStandIn, ToolCall, flows
 from flowise_integrations.types import Chatflow, Tool
 
@@ -84,6 +85,49 @@ def test_an_agent_calls_each_kind_of_flowise_tool_and_finishes(
     last_request = agent_model.chat_requests()[-1]["messages"]
     assert [m["content"] for m in last_request if m["role"] == "tool"] == [m.content for m in tool_messages]
     assert len(agent_model.chat_requests()) == 5
+
+
+@pytest.fixture
+def failing_tool(flowise_client: Flowise) -> Iterator[Tool]:
+    """A custom tool whose JavaScript throws: Flowise answers 500."""
+    created = flowise_client.tools.create(
+        name="lc broken tool",
+        description="Always fails.",
+        schema=[{"property": "x", "type": "string", "description": "anything", "required": True}],
+        func="throw new Error('the tool broke');",
+    )
+    yield created
+    flowise_client.tools.delete(created.id)
+
+
+def test_failing_and_slow_tools_are_error_messages_the_agent_reads(
+    connection: dict[str, Any],
+    agent_model: ModelStandIn,
+    flowise_model: ModelStandIn,
+    conversation_chatflow: Chatflow,
+    failing_tool: Tool,
+) -> None:
+    broken = FlowiseCustomTool.from_tool(failing_tool, handle_tool_error=True, **connection)
+    slow = FlowiseChatflowTool.from_chatflow(
+        conversation_chatflow, name="slow_flow", handle_tool_error=True, timeout=1.0, **connection
+    )
+    flowise_model.token_delay = 0.5  # the flow's answer takes seconds; the tool waits one
+    agent_model.script(
+        ToolCall(broken.name, {"x": "go"}),
+        ToolCall(slow.name, {"question": "one two three four five"}),
+        "Both tools failed; I will say so.",
+    )
+    result = create_agent(_chat_model(agent_model), [broken, slow]).invoke(
+        {"messages": [HumanMessage("Try the tools.")]}
+    )
+
+    failed = [m for m in result["messages"] if isinstance(m, ToolMessage)]
+    assert [m.status for m in failed] == ["error", "error"]
+    assert str(failed[0].content).startswith("InternalServerError: 500")
+    assert "the tool broke" in str(failed[0].content)
+    assert str(failed[1].content).startswith("APITimeoutError")
+    assert all(connection["api_key"] not in str(m.content) for m in failed)
+    assert result["messages"][-1].content == "Both tools failed; I will say so."
 
 
 async def test_several_async_agents_stream_through_their_own_tool_calls(
