@@ -7,6 +7,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INTEGRATION_COVERAGE := .coverage-integration.json
+# Every Python file of the project, notebooks included.
+LINTED := flowise_integrations tests scripts benchmarks notebooks examples
 QUEUE_INTEGRATION_COVERAGE := .coverage-integration-queue.json
 # Flowise's production topology: a main server, Redis, BullMQ workers and PostgreSQL.
 QUEUE_TOPOLOGY := FLOWISE_TESTING_MODE=queue FLOWISE_TESTING_WORKERS=2 FLOWISE_TESTING_DATABASE=postgres
@@ -30,8 +32,8 @@ check-generated: install
 	$(BIN)/python scripts/unasync.py --check
 
 lint: install
-	$(BIN)/ruff check flowise_integrations tests scripts
-	$(BIN)/ruff format --check flowise_integrations tests scripts
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: install
 	$(BIN)/mypy flowise_integrations
