@@ -42,6 +42,7 @@ _DROPPED_PREFIXES = (
     "METRICS_",
     "QUEUE_",
     "REDIS_",
+    "REMOVE_ON_",
     "S3_",
     "SECRETKEY_",
     "SMTP_",
@@ -117,7 +118,10 @@ def flowise_environment(
             }
         )
     if redis is not None:
-        env.update({"MODE": "queue", "REDIS_URL": redis.url})
+        # By default BullMQ deletes a failed job at once, and the main server, reading its result a
+        # moment later, answers "Missing key for job ..." instead of the flow's error; keeping
+        # finished jobs an hour lets every error through (see docs/quirks.md#queue-mode).
+        env.update({"MODE": "queue", "REDIS_URL": redis.url, "REMOVE_ON_AGE": "3600"})
     models = _local_models_json(install_dir)
     if models is not None:
         env["MODEL_LIST_CONFIG_JSON"] = str(models)
