@@ -194,8 +194,12 @@ def _running_jobs(worker: FlowiseProcess, since: int) -> int:
     with worker.log_path.open("rb") as log:
         log.seek(since)
         text = log.read().decode(errors="replace")
-    started = text.count("Processing job") - text.count("in flowise-queue-upsertion")
-    return started - text.count("Completed job") - text.count("failed in flowise-queue-prediction")
+    lines = [line for line in text.splitlines() if "flowise-queue-prediction" in line]
+
+    def count(marker: str) -> int:
+        return sum(marker in line for line in lines)
+
+    return count("Processing job") - count("Completed job") - count("failed in flowise-queue-prediction")
 
 
 def _report(what: str, outcomes: list[Outcome], fault_at: float) -> None:
