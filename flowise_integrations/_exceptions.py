@@ -25,6 +25,7 @@ __all__ = [
     "InternalServerError",
     "MissingDependencyError",
     "NotFoundError",
+    "NotResumableError",
     "PermissionDeniedError",
     "PreconditionFailedError",
     "RateLimitError",
@@ -228,6 +229,14 @@ class PermissionDeniedError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     """404, or a 500 that wraps a "... not found" message."""
+
+
+class NotResumableError(APIStatusError):
+    """A wrapped 500: the run asked to resume is not waiting for input.
+
+    It was resumed already, it finished or failed, or the chat has no stopped run at all
+    (Flowise resumes only a session's latest execution, and only when it is ``STOPPED``).
+    """
 
 
 class PreconditionFailedError(APIStatusError):

@@ -37,13 +37,14 @@ from flowise_integrations import (
     Flowise,
     InternalServerError,
     NotFoundError,
+    NotResumableError,
     PermissionDeniedError,
     PreconditionFailedError,
     RateLimitError,
     StreamError,
 )
 from flowise_integrations._core.request import RequestSpec
-from flowise_integrations.testing import LocalStack, flows
+from flowise_integrations.testing import LocalStack, ToolCall, flows
 from flowise_integrations.testing._cache import cache_root
 from flowise_integrations.testing._flowdata import edge, flow, node, ref
 from flowise_integrations.types import Chatflow
@@ -58,6 +59,12 @@ CONSTANT_UUIDS = frozenset({"07167752-1a71-43b1-bf8f-4f32252165db"})
 # Keys whose string values are secrets (placeholders numbered per key) or timings (set to 0).
 SECRET_KEYS = {"apiKey": "api-key", "apiSecret": "api-secret", "encryptedData": "encrypted-data"}
 TIMING_KEYS = ("timeTaken",)
+# Responses of the queue-mode topology on PostgreSQL, which the recorder does not start: kept as
+# they are when the rest is recorded again (see tests/fixtures/README.md).
+QUEUE_FIXTURES = (
+    "json/chatflows/list_by_api_key_postgres.json",
+    "json/nodes/custom_function_queue_falsy.json",
+)
 
 _UUID = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}(?![0-9A-Za-z])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?")
@@ -256,8 +263,12 @@ class Recorder:
 
     def write(self, out: Path) -> list[Path]:
         """Normalise every capture, in capture order, and write it under ``out``."""
+        kept = {name: (out / name).read_bytes() for name in QUEUE_FIXTURES if (out / name).exists()}
         for sub in ("json", "sse"):
             shutil.rmtree(out / sub, ignore_errors=True)
+        for name, content in kept.items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_bytes(content)
         records = [(capture, self._record(capture)) for capture in self._done]
         for _, record in records:
             self.normaliser.collect_secrets(record)
@@ -341,42 +352,6 @@ class Context:
         self, name: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], **kw: Any
     ) -> Chatflow:
         return self.client.chatflows.create(name=name, flow_data=flow(nodes, edges), type="AGENTFLOW", **kw)
-
-
-def human_input_flow(ctx: Context) -> Chatflow:
-    """Start → Human Input "Approve?" → Direct Reply "Approved" (proceed) or "Rejected" (reject)."""
-    defs = ctx.definitions("startAgentflow", "humanInputAgentflow", "directReplyAgentflow")
-    reply = defs["directReplyAgentflow"]
-    return ctx.agentflow(
-        "human-input",
-        [
-            node(
-                defs["startAgentflow"],
-                "startAgentflow_0",
-                inputs={"startInputType": "chatInput"},
-                node_type="agentFlow",
-            ),
-            node(
-                defs["humanInputAgentflow"],
-                "humanInputAgentflow_0",
-                inputs={"humanInputDescriptionType": "fixed", "humanInputDescription": "Approve?"},
-                node_type="agentFlow",
-            ),
-            node(reply, "approved_0", inputs={"directReplyMessage": "Approved"}, node_type="agentFlow"),
-            node(reply, "rejected_0", inputs={"directReplyMessage": "Rejected"}, node_type="agentFlow"),
-        ],
-        [
-            edge("startAgentflow_0", "humanInputAgentflow_0", node_type="agentFlow"),
-            {
-                **edge("humanInputAgentflow_0", "approved_0", node_type="agentFlow"),
-                "sourceHandle": "humanInputAgentflow_0-output-0",
-            },
-            {
-                **edge("humanInputAgentflow_0", "rejected_0", node_type="agentFlow"),
-                "sourceHandle": "humanInputAgentflow_0-output-1",
-            },
-        ],
-    )
 
 
 def upsert_flow(ctx: Context) -> Chatflow:
@@ -521,7 +496,7 @@ def record_predictions(ctx: Context) -> None:
         with rec.sse(name), client.predictions.stream(flow_id, question) as stream:
             stream.final()
 
-    human = human_input_flow(ctx)
+    human = flows.create_human_input_agentflow(client)
     chat_id = str(uuid.uuid4())
     with rec.json("predictions/human_input_stopped"):
         stopped = client.predictions.create(human.id, "ship it?", chat_id=chat_id)
@@ -535,9 +510,36 @@ def record_predictions(ctx: Context) -> None:
         client.predictions.create(
             human.id, chat_id=chat_id, human_input={"type": "proceed", "feedback": "go"}
         )
+    with rec.json("errors/resume_finished", raises=NotResumableError):
+        client.predictions.create(human.id, chat_id=chat_id, human_input={"type": "proceed"})
+    with rec.json("errors/resume_without_execution", raises=NotResumableError):
+        client.predictions.create(human.id, chat_id=str(uuid.uuid4()), human_input={"type": "proceed"})
     with rec.sse("human_input"), client.predictions.stream(human.id, "ship it?") as stream:
         stream.final()
     client.chatflows.delete(human.id)
+    record_tool_approval(ctx)
+
+
+def record_tool_approval(ctx: Context) -> None:
+    """An Agent node whose tool needs approval: the stopped run, then approved."""
+    client, stack, rec = ctx.client, ctx.stack, ctx.rec
+    tool = client.tools.create(
+        name="ship_order",
+        description="Ships an order.",
+        schema=[{"property": "order", "type": "string", "description": "Order id", "required": True}],
+        func="return 'shipped ' + $order;",
+    )
+    approval = flows.create_tool_approval_agentflow(
+        client, model_base_url=stack.model_base_url, tool_id=tool.id
+    )
+    stack.model.script(ToolCall("ship_order", {"order": "A-1"}), "Order A-1 shipped.")
+    chat_id = str(uuid.uuid4())
+    with rec.json("predictions/tool_approval_stopped"):
+        client.predictions.create(approval.id, "ship order A-1", chat_id=chat_id)
+    with rec.json("predictions/tool_approval_resumed"):
+        client.predictions.create(approval.id, chat_id=chat_id, human_input={"type": "proceed"})
+    client.chatflows.delete(approval.id)
+    client.tools.delete(tool.id)
 
 
 def record_errors(ctx: Context) -> None:

@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
 from .._constants import PREDICTION_TIMEOUT, STREAM_TIMEOUT
 from ..types import stream_events as ev
+from ..types.human_input import HumanInput
 from ..types.predictions import (
     HistoryInput,
     Prediction,
@@ -28,7 +31,6 @@ from .request import RequestSpec, path
 
 __all__ = ["PredictionAccumulator", "events_from_prediction", "place_system_text", "prediction_request"]
 
-_HUMAN_INPUT_TYPES = ("proceed", "reject")
 # Tokens are joined in groups of this many: a long stream keeps its text, not one string object
 # (about 50 bytes of overhead each) per token.
 _TOKENS_PER_CHUNK = 256
@@ -66,6 +68,18 @@ def _form_field(value: Any) -> str:
     )
 
 
+def _human_input(value: HumanInput | Mapping[str, Any] | None) -> HumanInput | None:
+    """The resume decision, checked: a :class:`HumanInput` or a mapping with ``type``."""
+    if value is None:
+        return None
+    if not isinstance(value, (HumanInput, Mapping)):
+        raise TypeError(f"human_input must be a HumanInput or a mapping, got {type(value).__name__}")
+    try:
+        return HumanInput.coerce(value)
+    except ValidationError as exc:
+        raise ValueError(f"invalid human_input: {exc.errors()[0]['msg']}") from None
+
+
 def prediction_request(
     chatflow_id: str,
     *,
@@ -76,7 +90,7 @@ def prediction_request(
     history: list[HistoryInput] | None,
     uploads: Sequence[Upload | Mapping[str, Any]] | None,
     form: Mapping[str, Any] | None,
-    human_input: Mapping[str, Any] | None,
+    human_input: HumanInput | Mapping[str, Any] | None,
     action: Mapping[str, Any] | None,
     lead_email: str | None,
     files: Sequence[FileInput] | None,
@@ -93,15 +107,13 @@ def prediction_request(
     mappings: tuple[tuple[str, Mapping[str, Any] | None], ...] = (
         ("override_config", override_config),
         ("form", form),
-        ("human_input", human_input),
         ("action", action),
     )
     for name, mapping in mappings:
         check_mapping(name, mapping)
     if question and form:
         raise ValueError("question and form cannot be given together (Flowise refuses it)")
-    if human_input is not None and human_input.get("type") not in _HUMAN_INPUT_TYPES:
-        raise ValueError('human_input["type"] must be "proceed" or "reject"')
+    resume = _human_input(human_input)
     session_id = (override_config or {}).get("sessionId")
     if session_id is not None and not isinstance(session_id, str):
         raise TypeError('override_config["sessionId"] must be a string')
@@ -147,7 +159,7 @@ def prediction_request(
         ("history", history_to_wire(history) if history is not None else None),
         ("uploads", _uploads_to_wire(uploads) if uploads is not None else None),
         ("form", dict(form) if form is not None else None),
-        ("humanInput", dict(human_input) if human_input is not None else None),
+        ("humanInput", resume.to_wire() if resume is not None else None),
         ("action", dict(action) if action is not None else None),
         ("leadEmail", lead_email),
     )

@@ -25,6 +25,7 @@ from .._exceptions import (
     BadRequestError,
     InternalServerError,
     NotFoundError,
+    NotResumableError,
     PermissionDeniedError,
     PreconditionFailedError,
     RateLimitError,
@@ -60,6 +61,14 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 # A wrapped 500 whose detail matches is really the error named on the right.
 _WRAPPED_REFINEMENTS: tuple[tuple[re.Pattern[str], type[APIStatusError]], ...] = (
+    # Refusals to resume an agentflow (checked first: one of them says "not found").
+    (
+        re.compile(
+            r"^(?:Cannot resume execution|No previous execution found|No stopped node found"
+            r"|Node \S+ not found in previous execution)\b"
+        ),
+        NotResumableError,
+    ),
     (re.compile(r"\bnot found\b", re.IGNORECASE), NotFoundError),
     (re.compile(r"^(?:Error:\s*)?Unauthorized\.?$", re.IGNORECASE), AuthenticationError),
 )

@@ -25,9 +25,11 @@ __all__ = [
     "create_custom_function_chatflow",
     "create_document_store",
     "create_echo_agentflow",
+    "create_human_input_agentflow",
     "create_model_agentflow",
     "create_rate_limited_chatflow",
     "create_retrieval_chatflow",
+    "create_tool_approval_agentflow",
     "echo_agentflow_graph",
     "override_config_enabled",
 ]
@@ -133,6 +135,18 @@ def create_echo_agentflow(client: Flowise, *, name: str | None = None, prefix: s
     return client.chatflows.create(name=name or _name("echo-agentflow"), flow_data=graph, type="AGENTFLOW")
 
 
+def _model_config(model_base_url: str, key: str) -> dict[str, Any]:
+    """An agentflow node's ``chatOpenAI`` settings on the model at ``model_base_url``."""
+    return {
+        key: "chatOpenAI",
+        "modelName": "fake-model",
+        "temperature": 0,
+        "streaming": True,
+        "basepath": model_base_url,
+        "openAIApiKey": "sk-stand-in",
+    }
+
+
 def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | None = None) -> Chatflow:
     """An agentflow v2 whose answer comes from a model: Start (chat input) → LLM (``chatOpenAI``).
 
@@ -140,14 +154,6 @@ def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | 
     ``stream.abort()`` stops the run on the server (its LLM node fails with the abort).
     """
     defs = _definitions(client, "startAgentflow", "llmAgentflow")
-    model_config = {
-        "llmModel": "chatOpenAI",
-        "modelName": "fake-model",
-        "temperature": 0,
-        "streaming": True,
-        "basepath": model_base_url,
-        "openAIApiKey": "sk-stand-in",
-    }
     graph = flow(
         [
             _start_node(defs),
@@ -156,7 +162,7 @@ def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | 
                 "llmAgentflow_0",
                 inputs={
                     "llmModel": "chatOpenAI",
-                    "llmModelConfig": model_config,
+                    "llmModelConfig": _model_config(model_base_url, "llmModel"),
                     "llmEnableMemory": True,
                     "llmMemoryType": "allMessages",
                     "llmReturnResponseAs": "userMessage",
@@ -168,6 +174,101 @@ def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | 
         [edge("startAgentflow_0", "llmAgentflow_0", node_type="agentFlow")],
     )
     return client.chatflows.create(name=name or _name("model-agentflow"), flow_data=graph, type="AGENTFLOW")
+
+
+def create_human_input_agentflow(
+    client: Flowise,
+    *,
+    name: str | None = None,
+    question: str = "Approve?",
+    approved: str = "Approved",
+    rejected: str = "Rejected",
+) -> Chatflow:
+    """Start → Human Input (``question``, feedback on) → Direct Reply ``approved`` or ``rejected``.
+
+    The run stops at the Human Input node; resuming with ``proceed`` answers ``approved`` and with
+    ``reject`` answers ``rejected``.
+    """
+    defs = _definitions(client, "startAgentflow", "humanInputAgentflow", "directReplyAgentflow")
+    reply = defs["directReplyAgentflow"]
+    graph = flow(
+        [
+            _start_node(defs),
+            node(
+                defs["humanInputAgentflow"],
+                "humanInputAgentflow_0",
+                inputs={"humanInputDescriptionType": "fixed", "humanInputDescription": question},
+                node_type="agentFlow",
+                position=(300, 0),
+            ),
+            node(
+                reply,
+                "approved_0",
+                inputs={"directReplyMessage": approved},
+                node_type="agentFlow",
+                position=(600, -100),
+            ),
+            node(
+                reply,
+                "rejected_0",
+                inputs={"directReplyMessage": rejected},
+                node_type="agentFlow",
+                position=(600, 100),
+            ),
+        ],
+        [
+            edge("startAgentflow_0", "humanInputAgentflow_0", node_type="agentFlow"),
+            # The Human Input node's branches are its outputs by index: 0 = proceed, 1 = reject.
+            {
+                **edge("humanInputAgentflow_0", "approved_0", node_type="agentFlow"),
+                "sourceHandle": "humanInputAgentflow_0-output-0",
+            },
+            {
+                **edge("humanInputAgentflow_0", "rejected_0", node_type="agentFlow"),
+                "sourceHandle": "humanInputAgentflow_0-output-1",
+            },
+        ],
+    )
+    return client.chatflows.create(name=name or _name("human-input"), flow_data=graph, type="AGENTFLOW")
+
+
+def create_tool_approval_agentflow(
+    client: Flowise, *, model_base_url: str, tool_id: str, name: str | None = None
+) -> Chatflow:
+    """Start → Agent (``chatOpenAI`` on ``model_base_url``) with the custom tool ``tool_id``,
+    which needs a person's approval.
+
+    When the model calls the tool the run stops (a ``tool_approval`` request); ``proceed`` runs the
+    tool and asks the model again with its result, ``reject`` asks the model again without the tool.
+    """
+    defs = _definitions(client, "startAgentflow", "agentAgentflow")
+    tool = {
+        "agentSelectedTool": "customTool",
+        "agentSelectedToolRequiresHumanInput": True,
+        "agentSelectedToolConfig": {"selectedTool": tool_id, "agentSelectedTool": "customTool"},
+    }
+    graph = flow(
+        [
+            _start_node(defs),
+            node(
+                defs["agentAgentflow"],
+                "agentAgentflow_0",
+                inputs={
+                    "agentModel": "chatOpenAI",
+                    "agentModelConfig": _model_config(model_base_url, "agentModel"),
+                    "agentTools": [tool],
+                    "agentMessages": [],
+                    "agentEnableMemory": True,
+                    "agentMemoryType": "allMessages",
+                    "agentReturnResponseAs": "userMessage",
+                },
+                node_type="agentFlow",
+                position=(300, 0),
+            ),
+        ],
+        [edge("startAgentflow_0", "agentAgentflow_0", node_type="agentFlow")],
+    )
+    return client.chatflows.create(name=name or _name("tool-approval"), flow_data=graph, type="AGENTFLOW")
 
 
 def create_conversation_chatflow(

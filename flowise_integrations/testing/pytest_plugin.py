@@ -181,6 +181,13 @@ def echo_agentflow(flowise_client: Flowise) -> Chatflow:
 
 
 @pytest.fixture(scope="session")
+def human_input_agentflow(flowise_client: Flowise) -> Chatflow:
+    """Agentflow v2 that stops at a Human Input node ("Approve?"): ``proceed`` answers
+    ``"Approved"``, ``reject`` answers ``"Rejected"``."""
+    return flows.create_human_input_agentflow(flowise_client)
+
+
+@pytest.fixture(scope="session")
 def conversation_chatflow(flowise_client: Flowise, flowise_stack: LocalStack) -> Chatflow:
     """ConversationChain on the stand-in with Buffer Memory: streams tokens, remembers per session."""
     return flows.create_conversation_chatflow(flowise_client, model_base_url=flowise_stack.model_base_url)

@@ -64,6 +64,12 @@ from .feedback import (
     ChatMessageFeedback,
     FeedbackRating,
 )
+from .human_input import (
+    HumanInput,
+    HumanInputKind,
+    HumanInputRequest,
+    PendingToolCall,
+)
 from .leads import (
     Lead,
 )
@@ -188,6 +194,9 @@ __all__ = [
     "FileAnnotationsEvent",
     "FlowConfigParam",
     "HistoryMessage",
+    "HumanInput",
+    "HumanInputKind",
+    "HumanInputRequest",
     "IndexingResult",
     "Lead",
     "LoaderFile",
@@ -200,6 +209,7 @@ __all__ = [
     "NodeOption",
     "NodeOutput",
     "NodeParam",
+    "PendingToolCall",
     "Prediction",
     "PredictionMetadata",
     "PreviewResult",

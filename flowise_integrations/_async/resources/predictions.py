@@ -11,6 +11,7 @@ from ..._core.files import FileInput
 from ..._core.params import check_mapping
 from ..._core.prediction import prediction_request
 from ..._types import RequestOptions
+from ...types.human_input import HumanInput
 from ...types.predictions import HistoryInput, Prediction, Upload
 from .._streaming import AsyncPredictionStream
 from ._base import AsyncResource
@@ -41,7 +42,7 @@ class AsyncPredictions(AsyncResource):
         uploads: Sequence[Upload | Mapping[str, Any]] | None = None,
         files: Sequence[FileInput] | None = None,
         form: Mapping[str, Any] | None = None,
-        human_input: Mapping[str, Any] | None = None,
+        human_input: HumanInput | Mapping[str, Any] | None = None,
         action: Mapping[str, Any] | None = None,
         lead_email: str | None = None,
         options: RequestOptions | None = None,
@@ -54,6 +55,11 @@ class AsyncPredictions(AsyncResource):
         or human input alongside, and ``override_config`` values sent as form fields.
         ``override_config["sessionId"]`` selects the memory session; other keys apply only to what
         the chatflow's API config enables.
+
+        ``human_input`` resumes an agentflow that stopped for input (``prediction.action`` is set):
+        send the same ``chat_id``, no question, and a :class:`~flowise_integrations.types.HumanInput`
+        or ``{"type": "proceed"|"reject", "feedback": ...}``. A run that is not waiting any more
+        raises :class:`NotResumableError`.
         """
         spec = prediction_request(
             chatflow_id,
@@ -82,7 +88,7 @@ class AsyncPredictions(AsyncResource):
         uploads: Sequence[Upload | Mapping[str, Any]] | None = None,
         files: Sequence[FileInput] | None = None,
         form: Mapping[str, Any] | None = None,
-        human_input: Mapping[str, Any] | None = None,
+        human_input: HumanInput | Mapping[str, Any] | None = None,
         action: Mapping[str, Any] | None = None,
         lead_email: str | None = None,
         idle_timeout: float | None = STREAM_IDLE_TIMEOUT,

@@ -12,6 +12,7 @@ from ..._core.files import FileInput
 from ..._core.params import check_mapping
 from ..._core.prediction import prediction_request
 from ..._types import RequestOptions
+from ...types.human_input import HumanInput
 from ...types.predictions import HistoryInput, Prediction, Upload
 from .._streaming import PredictionStream
 from ._base import Resource
@@ -42,7 +43,7 @@ class Predictions(Resource):
         uploads: Sequence[Upload | Mapping[str, Any]] | None = None,
         files: Sequence[FileInput] | None = None,
         form: Mapping[str, Any] | None = None,
-        human_input: Mapping[str, Any] | None = None,
+        human_input: HumanInput | Mapping[str, Any] | None = None,
         action: Mapping[str, Any] | None = None,
         lead_email: str | None = None,
         options: RequestOptions | None = None,
@@ -55,6 +56,11 @@ class Predictions(Resource):
         or human input alongside, and ``override_config`` values sent as form fields.
         ``override_config["sessionId"]`` selects the memory session; other keys apply only to what
         the chatflow's API config enables.
+
+        ``human_input`` resumes an agentflow that stopped for input (``prediction.action`` is set):
+        send the same ``chat_id``, no question, and a :class:`~flowise_integrations.types.HumanInput`
+        or ``{"type": "proceed"|"reject", "feedback": ...}``. A run that is not waiting any more
+        raises :class:`NotResumableError`.
         """
         spec = prediction_request(
             chatflow_id,
@@ -83,7 +89,7 @@ class Predictions(Resource):
         uploads: Sequence[Upload | Mapping[str, Any]] | None = None,
         files: Sequence[FileInput] | None = None,
         form: Mapping[str, Any] | None = None,
-        human_input: Mapping[str, Any] | None = None,
+        human_input: HumanInput | Mapping[str, Any] | None = None,
         action: Mapping[str, Any] | None = None,
         lead_email: str | None = None,
         idle_timeout: float | None = STREAM_IDLE_TIMEOUT,

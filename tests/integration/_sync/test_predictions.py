@@ -13,10 +13,17 @@ from typing import Any
 
 import pytest
 
-from flowise_integrations import Flowise, PredictionStream, HistoryMessage, Upload
+from flowise_integrations import (
+    Flowise,
+    PredictionStream,
+    HistoryMessage,
+    NotResumableError,
+    StreamError,
+    Upload,
+)
 from flowise_integrations.testing import ModelStandIn
 from flowise_integrations.testing._flowdata import edge, flow, node, ref
-from flowise_integrations.types import Chatflow, Prediction
+from flowise_integrations.types import Chatflow, HumanInput, HumanInputRequest, Prediction
 from flowise_integrations.types import stream_events as ev
 
 # A 1x1 transparent PNG.
@@ -416,94 +423,74 @@ def test_multipart_files_prediction(
 # ------------------------------------------------------------------------------------------- agentflow input
 
 
-def test_human_input_stops_and_resumes(flowise_client: Flowise) -> None:
+def test_human_input_stops_and_resumes(
+    flowise_client: Flowise, human_input_agentflow: Chatflow
+) -> None:
     client = flowise_client
-    defs = _definitions(client, "startAgentflow", "humanInputAgentflow", "directReplyAgentflow")
-    chatflow = _create_agentflow(
-        client,
-        [
-            node(
-                defs["startAgentflow"],
-                "startAgentflow_0",
-                inputs={"startInputType": "chatInput"},
-                node_type="agentFlow",
-            ),
-            node(
-                defs["humanInputAgentflow"],
-                "humanInputAgentflow_0",
-                inputs={"humanInputDescriptionType": "fixed", "humanInputDescription": "Approve?"},
-                node_type="agentFlow",
-            ),
-            node(
-                defs["directReplyAgentflow"],
-                "approved_0",
-                inputs={"directReplyMessage": "Approved"},
-                node_type="agentFlow",
-            ),
-            node(
-                defs["directReplyAgentflow"],
-                "rejected_0",
-                inputs={"directReplyMessage": "Rejected"},
-                node_type="agentFlow",
-            ),
-        ],
-        [
-            edge("startAgentflow_0", "humanInputAgentflow_0", node_type="agentFlow"),
-            # Branches are chosen by output index: 0 = proceed, 1 = reject.
-            {
-                **edge("humanInputAgentflow_0", "approved_0", node_type="agentFlow"),
-                "sourceHandle": "humanInputAgentflow_0-output-0",
-            },
-            {
-                **edge("humanInputAgentflow_0", "rejected_0", node_type="agentFlow"),
-                "sourceHandle": "humanInputAgentflow_0-output-1",
-            },
-        ],
-    )
-    try:
-        for decision, reply, last_node in (
-            ("proceed", "Approved", "approved_0"),
-            ("reject", "Rejected", "rejected_0"),
-        ):
-            chat_id = _chat_id()
-            stopped = client.predictions.create(chatflow.id, "ship it?", chat_id=chat_id)
-            assert stopped.action is not None
-            assert stopped.action.mapping == {"approve": "Proceed", "reject": "Reject"}
-            assert stopped.action.data is not None
-            assert stopped.action.data["nodeId"] == "humanInputAgentflow_0"
-            assert stopped.text.endswith("Approve?")
-            assert [n.status for n in stopped.agent_flow_executed_data] == ["FINISHED", "STOPPED"]
-
-            resumed = client.predictions.create(
-                chatflow.id, chat_id=chat_id, human_input={"type": decision}
-            )
-            assert resumed.text == reply
-            assert resumed.action is None
-            assert [(n.node_id, n.status) for n in resumed.agent_flow_executed_data][-1] == (
-                last_node,
-                "FINISHED",
-            )
-
+    chatflow = human_input_agentflow
+    for decision, reply, last_node in (
+        (HumanInput(type="proceed"), "Approved", "approved_0"),
+        ({"type": "reject"}, "Rejected", "rejected_0"),
+    ):
         chat_id = _chat_id()
-        events, final = _collect(client.predictions.stream(chatflow.id, "ship it?", chat_id=chat_id))
-        actions = [e for e in events if isinstance(e, ev.ActionEvent)]
-        assert len(actions) == 1
-        assert actions[0].data.mapping == {"approve": "Proceed", "reject": "Reject"}
-        assert ev.AgentFlowEvent("STOPPED") in events
-        assert _names(events)[-2:] == ["metadata", "end"]
-        assert final.action is not None
-        assert final.action.id == actions[0].data.id
-
-        events, final = _collect(
-            client.predictions.stream(
-                chatflow.id, chat_id=chat_id, human_input={"type": "proceed", "feedback": "go"}
-            )
+        stopped = client.predictions.create(chatflow.id, "ship it?", chat_id=chat_id)
+        assert stopped.action is not None
+        assert stopped.action.mapping == {"approve": "Proceed", "reject": "Reject"}
+        assert stopped.action.data is not None
+        assert stopped.action.data["nodeId"] == "humanInputAgentflow_0"
+        assert stopped.text.endswith("Approve?")
+        assert [n.status for n in stopped.agent_flow_executed_data] == ["FINISHED", "STOPPED"]
+        request = HumanInputRequest.from_prediction(chatflow.id, stopped)
+        assert request is not None
+        assert (request.kind, request.message, request.node_id) == (
+            "human_input",
+            "Approve?",
+            "humanInputAgentflow_0",
         )
-        assert [e.data for e in events if isinstance(e, ev.TokenEvent)] == ["Approved"]
-        assert events[-3] == ev.AgentFlowEvent("FINISHED")
-        assert final.text == "Approved"
-    finally:
-        client.chatflows.delete(chatflow.id)
+        assert (request.chat_id, request.execution_id) == (chat_id, stopped.execution_id)
+
+        resumed = client.predictions.create(chatflow.id, chat_id=chat_id, human_input=decision)
+        assert resumed.text == reply
+        assert resumed.action is None
+        assert HumanInputRequest.from_prediction(chatflow.id, resumed) is None
+        assert [(n.node_id, n.status) for n in resumed.agent_flow_executed_data][-1] == (
+            last_node,
+            "FINISHED",
+        )
+        # The run is finished: a second resume is refused, typed, and changes nothing.
+        with pytest.raises(NotResumableError, match="Cannot resume execution") as refused:
+            client.predictions.create(chatflow.id, chat_id=chat_id, human_input=decision)
+        assert refused.value.status_code == 500
+        assert "FINISHED" in refused.value.detail
+
+    with pytest.raises(NotResumableError, match="No previous execution found"):
+        client.predictions.create(chatflow.id, chat_id=_chat_id(), human_input={"type": "proceed"})
+    with pytest.raises(ValueError, match='"proceed" or "reject"'):
+        client.predictions.create(chatflow.id, chat_id=_chat_id(), human_input={"type": "maybe"})
+
+    chat_id = _chat_id()
+    events, final = _collect(client.predictions.stream(chatflow.id, "ship it?", chat_id=chat_id))
+    actions = [e for e in events if isinstance(e, ev.ActionEvent)]
+    assert len(actions) == 1
+    assert actions[0].data.mapping == {"approve": "Proceed", "reject": "Reject"}
+    assert ev.AgentFlowEvent("STOPPED") in events
+    assert _names(events)[-2:] == ["metadata", "end"]
+    assert final.action is not None
+    assert final.action.id == actions[0].data.id
+
+    events, final = _collect(
+        client.predictions.stream(
+            chatflow.id, chat_id=chat_id, human_input={"type": "proceed", "feedback": "go"}
+        )
+    )
+    assert [e.data for e in events if isinstance(e, ev.TokenEvent)] == ["Approved"]
+    assert events[-3] == ev.AgentFlowEvent("FINISHED")
+    assert final.text == "Approved"
+    # In a stream the same refusal is an ``error`` event.
+    with pytest.raises(StreamError, match="Cannot resume execution"):
+        _collect(
+            client.predictions.stream(chatflow.id, chat_id=chat_id, human_input={"type": "proceed"})
+        )
 
 
 def test_form_input(flowise_client: Flowise) -> None:

@@ -12,6 +12,7 @@ from flowise_integrations import (
     APIResponseValidationError,
     APITimeoutError,
     AsyncFlowise,
+    NotResumableError,
     StreamError,
     Upload,
 )
@@ -22,6 +23,7 @@ from flowise_integrations.types import (
     AgentFlowExecutedDataEvent,
     EndEvent,
     ErrorEvent,
+    HumanInput,
     MetadataEvent,
     NextAgentFlowEvent,
     SourceDocumentsEvent,
@@ -157,6 +159,19 @@ async def test_human_input_stop_and_resume(client: AsyncFlowise, server: MockFlo
     assert resumed.action is None
     assert resumed.agent_flow_executed_data[-1].node_id == "approved_0"
 
+    server.add("POST", ROUTE, recorded("predictions/human_input_resumed"))
+    await client.predictions.create(
+        FLOW, chat_id="c1", human_input=HumanInput(type="reject", start_node_id="humanInputAgentflow_0")
+    )
+    assert server.last_json() == {
+        "chatId": "c1",
+        "humanInput": {"type": "reject", "startNodeId": "humanInputAgentflow_0"},
+    }
+
+    server.add("POST", ROUTE, recorded("errors/resume_finished"))
+    with pytest.raises(NotResumableError, match="FINISHED"):
+        await client.predictions.create(FLOW, chat_id="c1", human_input={"type": "proceed"})
+
 
 @pytest.mark.parametrize(
     ("kwargs", "error"),
@@ -167,6 +182,9 @@ async def test_human_input_stop_and_resume(client: AsyncFlowise, server: MockFlo
         ({"history": "hi"}, TypeError),
         ({"override_config": {"sessionId": 5}}, TypeError),
         ({"human_input": {"type": "maybe"}}, ValueError),
+        ({"human_input": {"feedback": "no type"}}, ValueError),
+        ({"human_input": {"type": "proceed", "feedback": 3}}, ValueError),
+        ({"human_input": "proceed"}, TypeError),
         ({"files": [("a.bin", b"x")]}, ValueError),
         ({"files": [("a.txt", b"x")], "history": [{"role": "user", "content": "x"}]}, ValueError),
     ],

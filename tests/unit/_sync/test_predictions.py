@@ -13,6 +13,7 @@ from flowise_integrations import (
     APIResponseValidationError,
     APITimeoutError,
     Flowise,
+    NotResumableError,
     StreamError,
     Upload,
 )
@@ -23,6 +24,7 @@ from flowise_integrations.types import (
     AgentFlowExecutedDataEvent,
     EndEvent,
     ErrorEvent,
+    HumanInput,
     MetadataEvent,
     NextAgentFlowEvent,
     SourceDocumentsEvent,
@@ -158,6 +160,19 @@ def test_human_input_stop_and_resume(client: Flowise, server: MockFlowise) -> No
     assert resumed.action is None
     assert resumed.agent_flow_executed_data[-1].node_id == "approved_0"
 
+    server.add("POST", ROUTE, recorded("predictions/human_input_resumed"))
+    client.predictions.create(
+        FLOW, chat_id="c1", human_input=HumanInput(type="reject", start_node_id="humanInputAgentflow_0")
+    )
+    assert server.last_json() == {
+        "chatId": "c1",
+        "humanInput": {"type": "reject", "startNodeId": "humanInputAgentflow_0"},
+    }
+
+    server.add("POST", ROUTE, recorded("errors/resume_finished"))
+    with pytest.raises(NotResumableError, match="FINISHED"):
+        client.predictions.create(FLOW, chat_id="c1", human_input={"type": "proceed"})
+
 
 @pytest.mark.parametrize(
     ("kwargs", "error"),
@@ -168,6 +183,9 @@ def test_human_input_stop_and_resume(client: Flowise, server: MockFlowise) -> No
         ({"history": "hi"}, TypeError),
         ({"override_config": {"sessionId": 5}}, TypeError),
         ({"human_input": {"type": "maybe"}}, ValueError),
+        ({"human_input": {"feedback": "no type"}}, ValueError),
+        ({"human_input": {"type": "proceed", "feedback": 3}}, ValueError),
+        ({"human_input": "proceed"}, TypeError),
         ({"files": [("a.bin", b"x")]}, ValueError),
         ({"files": [("a.txt", b"x")], "history": [{"role": "user", "content": "x"}]}, ValueError),
     ],

@@ -15,6 +15,7 @@ from flowise_integrations import (
     BadRequestError,
     InternalServerError,
     NotFoundError,
+    NotResumableError,
     PermissionDeniedError,
     PreconditionFailedError,
     RateLimitError,
@@ -47,6 +48,8 @@ RECORDED_STATUSES = [
     ("errors/tool_without_color", InternalServerError, "tool.color"),
     ("errors/tool_not_found", NotFoundError, "not found"),
     ("errors/flow_key_unauthorized", AuthenticationError, "Unauthorized"),
+    ("errors/resume_finished", NotResumableError, "because it is in 'FINISHED' state"),
+    ("errors/resume_without_execution", NotResumableError, "No previous execution found"),
 ]
 
 
@@ -115,6 +118,19 @@ def test_wrapped_unauthorized_is_authentication_error() -> None:
     assert error.status_code == 500
     assert error.wrapped
     assert (error.operation, error.detail) == ("predictionsServices.buildChatflow", "Unauthorized")
+
+
+def test_refused_resume_is_not_resumable_even_when_it_says_not_found() -> None:
+    error = make_status_error(recorded("errors/resume_finished", request=REQUEST))
+    assert isinstance(error, NotResumableError)
+    assert (error.status_code, error.operation) == (500, "predictionsServices.buildChatflow")
+    body = recorded_body("errors/resume_finished")
+    body["message"] = (
+        "Error: predictionsServices.buildChatflow - Node humanInputAgentflow_0 not found in previous "
+        "execution. This could indicate an invalid resume attempt or a modified flow."
+    )
+    error = make_status_error(recorded("errors/resume_finished", body=body, request=REQUEST))
+    assert type(error) is NotResumableError
 
 
 def test_other_wrapped_500_stays_internal() -> None:
