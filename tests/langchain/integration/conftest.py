@@ -16,12 +16,6 @@ from flowise_integrations.testing._flowdata import edge, flow, node
 from flowise_integrations.types import Chatflow, Tool
 
 
-@pytest.fixture(scope="session")
-def connection(flowise_stack: LocalStack) -> dict[str, Any]:
-    """What a component needs to reach the test server (it builds its own clients)."""
-    return {"base_url": flowise_stack.base_url, "api_key": flowise_stack.api_key}
-
-
 def _agentflow(
     client: Flowise, name: str, start_inputs: dict[str, Any], second: tuple[str, dict[str, Any]]
 ) -> Chatflow:
