@@ -6,6 +6,9 @@
 - :class:`FlowiseChatEngine`: a Flowise session as a chat engine (memory and history on the server).
 - :class:`FlowiseToolSpec`, :func:`chatflow_tool`, :func:`custom_tool`, :func:`tools_from_server`:
   agent tools over the prediction and admin API.
+- :class:`FlowiseAgentflowWorkflow`: an agentflow as a workflow that emits
+  :class:`FlowiseInputRequiredEvent` when the flow waits for a person and resumes on a
+  ``HumanResponseEvent``.
 
 Every class takes the same connection settings: ``base_url`` (``FLOWISE_BASE_URL``), ``api_key``
 (``FLOWISE_API_KEY``), ``timeout``, ``max_retries``, or ready-made ``client``/``async_client``. They
@@ -27,9 +30,12 @@ from .llms import FlowiseLLM
 from .query_engine import FlowiseQueryEngine
 from .retrievers import FlowiseRetriever
 from .tools import FlowiseToolSpec, atools_from_server, chatflow_tool, custom_tool, tools_from_server
+from .workflows import FlowiseAgentflowWorkflow, FlowiseInputRequiredEvent
 
 __all__ = [
+    "FlowiseAgentflowWorkflow",
     "FlowiseChatEngine",
+    "FlowiseInputRequiredEvent",
     "FlowiseLLM",
     "FlowiseQueryEngine",
     "FlowiseRetriever",

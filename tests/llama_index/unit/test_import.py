@@ -10,7 +10,9 @@ import flowise_integrations.llama_index as adapters
 
 def test_exports_are_pinned() -> None:
     assert adapters.__all__ == [
+        "FlowiseAgentflowWorkflow",
         "FlowiseChatEngine",
+        "FlowiseInputRequiredEvent",
         "FlowiseLLM",
         "FlowiseQueryEngine",
         "FlowiseRetriever",
