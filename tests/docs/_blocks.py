@@ -43,6 +43,9 @@ class Placeholder:
 PLACEHOLDERS: dict[str, Placeholder] = {
     "<chatflow-id>": Placeholder("conversation_chatflow", lambda flow: flow.id, "DEMO_CHATFLOW_ID"),
     "<agentflow-id>": Placeholder("echo_agentflow", lambda flow: flow.id, "DEMO_AGENTFLOW_ID"),
+    "<human-input-agentflow-id>": Placeholder(
+        "human_input_agentflow", lambda flow: flow.id, "DEMO_HUMAN_INPUT_AGENTFLOW_ID"
+    ),
     "<rag-chatflow-id>": Placeholder("retrieval_chatflow", lambda flow: flow.id, "DEMO_RAG_CHATFLOW_ID"),
     "<custom-function-chatflow-id>": Placeholder(
         "custom_function_chatflow", lambda flow: flow.id, "DEMO_CUSTOM_FUNCTION_CHATFLOW_ID"
