@@ -72,12 +72,14 @@ test: check-generated lint typecheck flowise
 
 .PHONY: demo docs
 
-# The README's first command: examples/quickstart.py against a local Flowise started (and stopped)
-# for it, or against the server named by FLOWISE_BASE_URL and FLOWISE_API_KEY (then nothing is
-# installed for Flowise).
+# The README's first command: examples/quickstart.py, then examples/human_in_the_loop.py (which
+# asks for decisions at the prompt when run from a terminal), each against a local Flowise started
+# (and stopped) for it, or against the server named by FLOWISE_BASE_URL and FLOWISE_API_KEY (then
+# nothing is installed for Flowise).
 demo: install
 	@if [ -z "$$FLOWISE_BASE_URL" ] || [ -z "$$FLOWISE_API_KEY" ]; then $(MAKE) --no-print-directory flowise; fi
 	$(BIN)/python examples/quickstart.py
+	$(BIN)/python examples/human_in_the_loop.py
 
 # The documentation site in site/, failing on any warning (`$(BIN)/mkdocs serve` to preview).
 # `make test` builds it too, in tests/docs.

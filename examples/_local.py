@@ -41,6 +41,8 @@ class DemoResources:
     """ConversationChain on the model stand-in, with memory per session: streams tokens."""
     agentflow_id: str
     """Agentflow Start → Direct Reply, no model: answers ``"Echo: <question>"``."""
+    approval_agentflow_id: str
+    """Agentflow Start → Human Input ``"Approve?"``: proceed answers ``"Approved"``, reject ``"Rejected"``."""
     store_id: str
     """Document store holding :data:`DEMO_CORPUS` (one loader per file, vectors in Chroma)."""
     rag_chatflow_id: str
@@ -94,6 +96,8 @@ def _created(client: Flowise, stack: LocalStack) -> Iterator[DemoResources]:
         flow_ids.append(chat.id)
         echo = flows.create_echo_agentflow(client, name="quickstart-echo")
         flow_ids.append(echo.id)
+        approval = flows.create_human_input_agentflow(client, name="quickstart-approval")
+        flow_ids.append(approval.id)
         store_id, _ = flows.create_document_store(
             client,
             model_base_url=model,
@@ -111,6 +115,7 @@ def _created(client: Flowise, stack: LocalStack) -> Iterator[DemoResources]:
             version=client.version(),
             chatflow_id=chat.id,
             agentflow_id=echo.id,
+            approval_agentflow_id=approval.id,
             store_id=store_id,
             rag_chatflow_id=rag.id,
         )

@@ -49,6 +49,7 @@ def _serve(version: str, *, with_flows: bool, mode: Mode, workers: int, database
                 )
                 info["flows"] = {
                     "echo_agentflow": flows.create_echo_agentflow(client).id,
+                    "human_input_agentflow": flows.create_human_input_agentflow(client).id,
                     "conversation_chatflow": flows.create_conversation_chatflow(
                         client, model_base_url=stack.model_base_url
                     ).id,

@@ -1,4 +1,4 @@
-"""``examples/quickstart.py`` (what ``make demo`` runs) works, and its helper cleans up after itself.
+"""The scripts ``make demo`` runs work, and their helper cleans up after itself.
 
 Both run against the harness's server through ``FLOWISE_BASE_URL``/``FLOWISE_API_KEY``, the path a
 reader with their own server takes; the helper then starts only the model stand-in and Chroma.
@@ -17,6 +17,7 @@ import pytest
 
 from flowise_integrations import Flowise, NotFoundError
 from flowise_integrations.testing import LocalStack
+from flowise_integrations.types import Chatflow
 
 from ._blocks import ROOT
 
@@ -41,16 +42,21 @@ def demo_flows(client: Flowise) -> list[str]:
     return [flow.name for flow in client.chatflows.list() if flow.name.startswith("quickstart-")]
 
 
-def test_quickstart_runs(docs_env: LocalStack, flowise_client: Flowise) -> None:
+def run_example(name: str, *args: str) -> str:
+    """Run an example script as `make demo` does and return what it printed."""
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "quickstart.py")],
+        [sys.executable, str(EXAMPLES / name), *args],
         env=os.environ.copy(),
         capture_output=True,
         text=True,
         timeout=240,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    return result.stdout
+
+
+def test_quickstart_runs(docs_env: LocalStack, flowise_client: Flowise) -> None:
+    out = run_example("quickstart.py")
     for line in (
         "1. Streaming a chat answer through an LCEL chain",
         "FAKE: Explain Rayleigh scattering in one sentence.",
@@ -65,12 +71,49 @@ def test_quickstart_runs(docs_env: LocalStack, flowise_client: Flowise) -> None:
     assert demo_flows(flowise_client) == []  # the demo's flows were deleted again
 
 
+def test_human_in_the_loop_runs(docs_env: LocalStack, flowise_client: Flowise) -> None:
+    out = run_example("human_in_the_loop.py", "--auto")
+    for line in (
+        "A-17: the flow asks 'Approve?' (execution ",
+        "   decision: {'type': 'proceed'}",
+        "   A-17 -> 'Approved'",
+        "   decision: {'type': 'reject', 'feedback': '900 EUR needs a second signature'}",
+        "   B-23 -> 'Rejected'",
+        "[demo] stopped everything the demo started",
+    ):
+        assert line in out, f"{line!r} not in:\n{out}"
+    assert demo_flows(flowise_client) == []
+
+
+def test_a_prompt_answer_that_is_no_decision_asks_again(
+    docs_env: LocalStack, monkeypatch: pytest.MonkeyPatch, human_input_agentflow: Chatflow
+) -> None:
+    spec = importlib.util.spec_from_file_location("human_in_the_loop", EXAMPLES / "human_in_the_loop.py")
+    assert spec is not None
+    assert spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    typed = iter(["perhaps", "y", "n"])
+    prompts: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or next(typed))
+
+    answers = example.review_orders(human_input_agentflow.id, example.at_the_prompt)
+
+    assert answers == {"A-17": "Approved", "B-23": "Rejected"}
+    assert prompts == ["   Approve? [y/n] "] * 3
+
+
 @pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
 def test_interrupted_demo_stops_and_cleans_up(
     stop: str, docs_env: LocalStack, flowise_client: Flowise, local_helper: ModuleType
 ) -> None:
     with pytest.raises(KeyboardInterrupt), local_helper.demo_resources() as demo:
-        assert sorted(demo_flows(flowise_client)) == ["quickstart-chat", "quickstart-echo", "quickstart-rag"]
+        assert sorted(demo_flows(flowise_client)) == [
+            "quickstart-approval",
+            "quickstart-chat",
+            "quickstart-echo",
+            "quickstart-rag",
+        ]
         assert demo.stack.model.running
         if stop == "ctrl-c":
             raise KeyboardInterrupt
