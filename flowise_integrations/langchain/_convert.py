@@ -3,8 +3,7 @@
 * chat messages → the question, Flowise history, system text and image uploads of one prediction;
 * a :class:`~flowise_integrations.Prediction` → ``response_metadata`` and ``usage_metadata``;
 * retrieved chunks → ``Document``;
-* stop sequences, applied to the answer text (Flowise has no stop parameter);
-* JSON schemas of tool arguments → pydantic models.
+* stop sequences, applied to the answer text (Flowise has no stop parameter).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from typing import Any, Literal, cast
 from langchain_core.documents import Document
 from langchain_core.messages import AIMessage, BaseMessage, ChatMessage, HumanMessage, SystemMessage
 from langchain_core.messages.ai import UsageMetadata as LCUsageMetadata
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel
 
 from ..types import HistoryMessage, Prediction, Upload
 from ..types.document_stores import QueryDocument
@@ -26,14 +25,12 @@ from ..types.predictions import UsageMetadata
 __all__ = [
     "ChatRequest",
     "StopCutter",
-    "args_model",
     "cut_at_stop",
     "history_from_messages",
     "messages_to_request",
     "query_document_to_document",
     "response_metadata",
     "usage_metadata",
-    "wire_args",
 ]
 
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(;[^,]*)?;base64,", re.IGNORECASE)
@@ -263,49 +260,3 @@ class StopCutter:
     def flush(self) -> str:
         held, self._held = self._held, ""
         return "" if self.stopped else held
-
-
-_JSON_TYPES: dict[str, type] = {"string": str, "number": float, "integer": int, "boolean": bool}
-
-
-def _field_name(prop: str, position: int) -> str:
-    """``prop`` when it can be a pydantic field name, else a stand-in (``prop`` stays the alias)."""
-    usable = prop.isidentifier() and not prop.startswith("_") and not hasattr(BaseModel, prop)
-    return prop if usable else f"arg_{position}"
-
-
-def args_model(name: str, schema: Mapping[str, Any]) -> type[BaseModel]:
-    """A pydantic model for a tool's arguments from a flat JSON schema object.
-
-    Properties keep their names (as aliases when they cannot be Python field names, e.g.
-    ``"schema"``) and descriptions; ``enum`` becomes a ``Literal``; properties not listed in
-    ``required`` are optional (``None`` when not given).
-    """
-    required = set(schema.get("required") or ())
-    fields: dict[str, Any] = {}
-    for position, (prop, spec) in enumerate((schema.get("properties") or {}).items()):
-        annotation: Any = _JSON_TYPES.get(spec.get("type", "string"), str)
-        if spec.get("enum"):
-            annotation = Literal[tuple(spec["enum"])]
-        description = spec.get("description")
-        field_name = _field_name(prop, position)
-        alias = prop if field_name != prop else None
-        if prop in required:
-            fields[field_name] = (annotation, Field(..., description=description, alias=alias))
-        else:
-            fields[field_name] = (
-                annotation | None,
-                Field(default=None, description=description, alias=alias),
-            )
-    model: type[BaseModel] = create_model(name, __config__=ConfigDict(populate_by_name=True), **fields)
-    return model
-
-
-def wire_args(model: type[BaseModel] | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """Parsed tool arguments under their schema names, without the ones left unset (``None``)."""
-    fields = model.model_fields if model is not None else {}
-    return {
-        (fields[key].alias or key) if key in fields else key: value
-        for key, value in kwargs.items()
-        if value is not None
-    }

@@ -21,10 +21,10 @@ from typing_extensions import Self, override
 from .._async._discovery import discover_targets as adiscover_targets
 from .._exceptions import APIError
 from .._sync._discovery import discover_targets
+from .._tool_args import args_model, wire_args
 from .._toolkit import FlowiseToolTarget, TargetKind, chatflow_target, custom_tool_target
 from ..types import Chatflow, Prediction, Tool
 from ._connection import FlowiseConnection, merge_override_config
-from ._convert import args_model, wire_args
 
 __all__ = ["FlowiseChatflowTool", "FlowiseCustomTool", "FlowiseQuestion", "FlowiseToolkit"]
 

@@ -1,4 +1,4 @@
-"""Conversions between Flowise's types and LlamaIndex's: nodes, messages, metadata, tool schemas.
+"""Conversions between Flowise's types and LlamaIndex's: nodes, messages, metadata, tool outputs.
 
 Pure functions with no I/O, shared by the query engine, retriever, LLM, chat engine and tools.
 """
@@ -6,13 +6,12 @@ Pure functions with no I/O, shared by the query engine, retriever, LLM, chat eng
 from __future__ import annotations
 
 import json
-import keyword
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole, TextBlock
-from llama_index.core.bridge.pydantic import BaseModel, Field, create_model
+from llama_index.core.bridge.pydantic import BaseModel, Field
 from llama_index.core.schema import NodeWithScore, TextNode
 from llama_index.core.tools import ToolOutput
 
@@ -22,7 +21,6 @@ from ..types import HistoryMessage, Prediction, QueryDocument, SourceDocument, U
 __all__ = [
     "FlowiseTurn",
     "from_flowise_messages",
-    "model_from_json_schema",
     "prediction_metadata",
     "query_nodes",
     "source_nodes",
@@ -194,52 +192,3 @@ def from_flowise_messages(messages: Sequence[FlowiseChatMessage]) -> list[ChatMe
         )
         for message in messages
     ]
-
-
-# ------------------------------------------------------------------------------------ tool args
-
-_JSON_TYPES: dict[str, type] = {"string": str, "number": float, "integer": int, "boolean": bool}
-
-
-def _field_name(raw: str, taken: set[str]) -> str:
-    """``raw`` if it can be a pydantic field name, else a safe variant (the alias keeps ``raw``)."""
-    candidate = raw
-    if not raw.isidentifier() or keyword.iskeyword(raw) or raw.startswith("_") or hasattr(BaseModel, raw):
-        candidate = "field_" + "".join(ch if ch.isalnum() else "_" for ch in raw)
-    while candidate in taken:
-        candidate += "_"
-    taken.add(candidate)
-    return candidate
-
-
-def model_from_json_schema(name: str, schema: Mapping[str, Any]) -> type[BaseModel]:
-    """A pydantic model for a flat JSON object schema (as ``_toolkit`` builds for tools).
-
-    Property types map to ``str``/``float``/``int``/``bool``, ``enum`` to a ``Literal``;
-    descriptions and ``format`` are kept; properties not ``required`` default to ``None``. Names
-    that cannot be field names keep their JSON name as the alias, so the schema is unchanged.
-    """
-    properties: Mapping[str, Any] = schema.get("properties") or {}
-    required = set(schema.get("required") or ())
-    taken: set[str] = set()
-    fields: dict[str, Any] = {}
-    for prop, spec in properties.items():
-        spec = spec if isinstance(spec, Mapping) else {}
-        annotation: Any = _JSON_TYPES.get(str(spec.get("type")), str)
-        if spec.get("enum"):
-            annotation = Literal[tuple(spec["enum"])]
-        extra = {"format": spec["format"]} if spec.get("format") else None
-        field_name = _field_name(prop, taken)
-        alias = prop if field_name != prop else None
-        if prop in required:
-            fields[field_name] = (
-                annotation,
-                Field(..., description=spec.get("description"), alias=alias, json_schema_extra=extra),
-            )
-        else:
-            fields[field_name] = (
-                annotation | None,
-                Field(None, description=spec.get("description"), alias=alias, json_schema_extra=extra),
-            )
-    model: type[BaseModel] = create_model(name, **fields)
-    return model

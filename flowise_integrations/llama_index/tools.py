@@ -24,6 +24,7 @@ from .._async._client import AsyncFlowise
 from .._async._discovery import discover_targets as adiscover_targets
 from .._sync._client import Flowise
 from .._sync._discovery import discover_targets
+from .._tool_args import args_model
 from .._toolkit import (
     FlowiseToolTarget,
     TargetKind,
@@ -41,7 +42,6 @@ from ..types import (
     Variable,
 )
 from ._connection import FlowiseConnection, Timeout
-from ._convert import model_from_json_schema
 from ._runs import PredictionArgs, arun, merge_override_config, run
 
 __all__ = [
@@ -108,7 +108,7 @@ def _target_tool(
 ) -> FunctionTool:
     """A ``FunctionTool`` for a flow (run by prediction) or a custom tool (run server-side)."""
     tool_name = name or target.name
-    schema = model_from_json_schema(f"{tool_name}_args", target.parameters)
+    schema = args_model(f"{tool_name}_args", target.parameters)
     metadata = ToolMetadata(
         name=tool_name,
         description=description or target.description,

@@ -1,20 +1,14 @@
-"""Pure conversions: stop sequences on streamed text, tool argument models, chunk documents."""
+"""Pure conversions: stop sequences on streamed text, chunk documents."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from flowise_integrations.langchain._convert import (
     StopCutter,
-    args_model,
     cut_at_stop,
     query_document_to_document,
-    wire_args,
 )
 from flowise_integrations.types.document_stores import QueryDocument
 
@@ -49,33 +43,6 @@ def test_no_stop_sequences_pass_everything_through() -> None:
     cutter = StopCutter(None)
     assert cutter.feed("abc") == "abc"
     assert cut_at_stop("abc", []) == "abc"
-
-
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "city": {"type": "string", "description": "City"},
-        "days": {"type": "number", "description": "Days"},
-        "mode": {"type": "string", "enum": ["train", "plane"], "description": "Mode"},
-        "schema": {"type": "boolean", "description": "A name pydantic cannot use as a field"},
-        "note": {"type": "string", "description": "Optional note"},
-    },
-    "required": ["city", "days", "mode"],
-}
-
-
-def test_args_model_validates_and_describes_the_arguments() -> None:
-    model = args_model("trip_form", SCHEMA)
-    json_schema = model.model_json_schema()
-    assert set(json_schema["properties"]) == {"city", "days", "mode", "schema", "note"}
-    assert set(json_schema["required"]) == {"city", "days", "mode"}
-    assert json_schema["properties"]["days"]["description"] == "Days"
-    parsed = model.model_validate({"city": "Paris", "days": "3", "mode": "train", "schema": True})
-    assert wire_args(model, dict(parsed)) == {"city": "Paris", "days": 3.0, "mode": "train", "schema": True}
-    with pytest.raises(ValidationError):
-        model.model_validate({"city": "Paris", "days": 3, "mode": "boat"})
-    with pytest.raises(ValidationError):
-        model.model_validate({"city": "Paris"})
 
 
 def test_chunk_becomes_a_document_with_its_origin() -> None:

@@ -19,7 +19,6 @@ from flowise_integrations.llama_index import (
     custom_tool,
     tools_from_server,
 )
-from flowise_integrations.llama_index._convert import model_from_json_schema
 from flowise_integrations.types import Chatflow, Tool
 from tests.unit.mock_flowise import MockFlowise
 
@@ -424,36 +423,3 @@ def test_spec_factories_share_its_connection(spec: FlowiseToolSpec, server: Mock
     assert [t.metadata.name for t in spec.tools_from_server(kinds=["chatflow"])] == ["Sky_Q_A"]
     assert spec.custom_tool(Tool.model_validate(TOOL)).metadata.name == "adder_tool"
     assert spec.chatflow_tool(Chatflow.model_validate(CHATFLOWS["CHATFLOW"][0])).metadata.name == "Sky_Q_A"
-
-
-# ---------------------------------------------------------------------------------- arg schemas
-
-
-def test_model_from_json_schema_keeps_the_json_schema() -> None:
-    schema = {
-        "type": "object",
-        "properties": {
-            "city": {"type": "string", "description": "City"},
-            "when": {"type": "string", "format": "date", "description": "Day"},
-            "count": {"type": "number", "description": "How many"},
-            "json": {"type": "boolean", "description": "A name pydantic reserves"},
-            "my-flag": {"type": "string", "enum": ["a", "b"], "description": "Not an identifier"},
-        },
-        "required": ["city", "json"],
-    }
-
-    model = model_from_json_schema("args", schema)
-    generated = model.model_json_schema()
-
-    assert set(generated["properties"]) == set(schema["properties"])
-    assert sorted(generated["required"]) == ["city", "json"]
-    assert generated["properties"]["when"]["format"] == "date"
-    assert generated["properties"]["my-flag"]["anyOf"][0]["enum"] == ["a", "b"]
-    values = model.model_validate({"city": "Paris", "json": True, "my-flag": "a", "count": "2"})
-    assert values.model_dump(by_alias=True) == {
-        "city": "Paris",
-        "when": None,
-        "count": 2.0,
-        "json": True,
-        "my-flag": "a",
-    }
