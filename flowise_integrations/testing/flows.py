@@ -15,16 +15,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import Flowise
-from ..types import Chatflow
+from ..types import Assistant, Chatflow
 from ._flowdata import edge, flow, node, ref
 
 __all__ = [
     "DEFAULT_CORPUS",
     "ECHO_AGENTFLOW_NODES",
     "create_conversation_chatflow",
+    "create_custom_assistant",
     "create_custom_function_chatflow",
     "create_document_store",
     "create_echo_agentflow",
+    "create_form_agentflow",
     "create_human_input_agentflow",
     "create_model_agentflow",
     "create_rate_limited_chatflow",
@@ -114,13 +116,19 @@ def echo_agentflow_graph(
     ``definitions`` holds the :data:`ECHO_AGENTFLOW_NODES` definitions; ``start_inputs`` replaces the
     Start node's inputs (chat input by default), e.g. for a form-input variant.
     """
+    return _direct_reply_graph(definitions, start_inputs, prefix + "{{ question }}")
+
+
+def _direct_reply_graph(
+    definitions: Mapping[str, Mapping[str, Any]], start_inputs: Mapping[str, Any] | None, message: str
+) -> dict[str, Any]:
     return flow(
         [
             _start_node(definitions, start_inputs),
             node(
                 definitions["directReplyAgentflow"],
                 "directReplyAgentflow_0",
-                inputs={"directReplyMessage": prefix + "{{ question }}"},
+                inputs={"directReplyMessage": message},
                 node_type="agentFlow",
                 position=(300, 0),
             ),
@@ -133,6 +141,25 @@ def create_echo_agentflow(client: Flowise, *, name: str | None = None, prefix: s
     """An agentflow v2 with no model: Start (chat input) → Direct Reply ``"<prefix>{{ question }}"``."""
     graph = echo_agentflow_graph(_definitions(client, *ECHO_AGENTFLOW_NODES), prefix=prefix)
     return client.chatflows.create(name=name or _name("echo-agentflow"), flow_data=graph, type="AGENTFLOW")
+
+
+def create_form_agentflow(
+    client: Flowise,
+    *,
+    fields: Sequence[Mapping[str, Any]],
+    reply: str,
+    name: str | None = None,
+    title: str = "Form",
+) -> Chatflow:
+    """An agentflow v2 with no model whose Start node takes a form: Start → Direct Reply ``reply``.
+
+    Each field is ``{"type": "string"|"number"|"boolean"|"options", "label": ..., "name": ...}``
+    (options list their choices as ``"addOptions": [{"option": ...}]``); ``reply`` names the values
+    as ``{{ $form.<name> }}``.
+    """
+    start = {"startInputType": "formInput", "formTitle": title, "formInputTypes": [dict(f) for f in fields]}
+    graph = _direct_reply_graph(_definitions(client, *ECHO_AGENTFLOW_NODES), start, reply)
+    return client.chatflows.create(name=name or _name("form-agentflow"), flow_data=graph, type="AGENTFLOW")
 
 
 def _model_config(model_base_url: str, key: str) -> dict[str, Any]:
@@ -282,8 +309,20 @@ def create_conversation_chatflow(
 
     Its API config lets ``override_config`` set the chain's system message.
     """
+    api_config = override_config_enabled(
+        "Conversation Chain", [("System Message", "systemMessagePrompt", "string")]
+    )
+    return client.chatflows.create(
+        name=name or _name("conversation"),
+        flow_data=_conversation_graph(client, model_base_url, system_message),
+        type="CHATFLOW",
+        api_config=api_config,
+    )
+
+
+def _conversation_graph(client: Flowise, model_base_url: str, system_message: str) -> dict[str, Any]:
     defs = _definitions(client, "chatOpenAI", "bufferMemory", "conversationChain")
-    graph = flow(
+    return flow(
         [
             _chat_model(defs, model_base_url),
             node(defs["bufferMemory"], "bufferMemory_0"),
@@ -299,12 +338,37 @@ def create_conversation_chatflow(
         ],
         [edge("chatOpenAI_0", "conversationChain_0"), edge("bufferMemory_0", "conversationChain_0")],
     )
-    api_config = override_config_enabled(
-        "Conversation Chain", [("System Message", "systemMessagePrompt", "string")]
+
+
+def create_custom_assistant(
+    client: Flowise,
+    *,
+    model_base_url: str,
+    name: str | None = None,
+    instruction: str = "You are a test assistant.",
+) -> tuple[Assistant, Chatflow]:
+    """A custom assistant on ``chatOpenAI``: its ``ASSISTANT`` chatflow, and the assistant naming it.
+
+    As Flowise's assistant editor saves one: a chatflow of type ``ASSISTANT`` (here a
+    ConversationChain with Buffer Memory, ``instruction`` as its system message) and a ``CUSTOM``
+    assistant whose details point at it (``flowId``). It answers through ``predictions`` on the
+    chatflow's id; delete both when done.
+    """
+    assistant_name = name or _name("assistant")
+    chatflow = client.chatflows.create(
+        name=assistant_name,
+        flow_data=_conversation_graph(client, model_base_url, instruction),
+        type="ASSISTANT",
     )
-    return client.chatflows.create(
-        name=name or _name("conversation"), flow_data=graph, type="CHATFLOW", api_config=api_config
-    )
+    details = {
+        "name": assistant_name,
+        "instruction": instruction,
+        "flowId": chatflow.id,
+        "chatModel": {"name": "chatOpenAI", "basepath": model_base_url},
+        "documentStores": [],
+        "tools": [],
+    }
+    return client.assistants.create(details=details, type="CUSTOM"), chatflow
 
 
 def create_custom_function_chatflow(

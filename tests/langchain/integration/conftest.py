@@ -6,29 +6,12 @@ Every flow and tool made here is deleted at the end of the session.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from flowise_integrations import Flowise
 from flowise_integrations.testing import LocalStack, flows
-from flowise_integrations.testing._flowdata import edge, flow, node
 from flowise_integrations.types import Chatflow, Tool
-
-
-def _agentflow(
-    client: Flowise, name: str, start_inputs: dict[str, Any], second: tuple[str, dict[str, Any]]
-) -> Chatflow:
-    kind, inputs = second
-    defs = {n: client.nodes.get(n).to_wire() for n in ("startAgentflow", kind)}
-    graph = flow(
-        [
-            node(defs["startAgentflow"], "startAgentflow_0", inputs=start_inputs, node_type="agentFlow"),
-            node(defs[kind], f"{kind}_0", inputs=inputs, node_type="agentFlow", position=(300, 0)),
-        ],
-        [edge("startAgentflow_0", f"{kind}_0", node_type="agentFlow")],
-    )
-    return client.chatflows.create(name=name, flow_data=graph, type="AGENTFLOW")
 
 
 @pytest.fixture(scope="session")
@@ -46,14 +29,12 @@ def form_agentflow(flowise_client: Flowise) -> Iterator[Chatflow]:
         {"type": "string", "label": "City", "name": "city"},
         {"type": "number", "label": "Days", "name": "days"},
     ]
-    created = _agentflow(
+    created = flows.create_form_agentflow(
         flowise_client,
-        "LC Trip planner",
-        {"startInputType": "formInput", "formTitle": "Trip", "formInputTypes": fields},
-        (
-            "directReplyAgentflow",
-            {"directReplyMessage": "Trip to {{ $form.city }} for {{ $form.days }} days"},
-        ),
+        name="LC Trip planner",
+        title="Trip",
+        fields=fields,
+        reply="Trip to {{ $form.city }} for {{ $form.days }} days",
     )
     yield created
     flowise_client.chatflows.delete(created.id)
