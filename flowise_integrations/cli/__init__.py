@@ -1,5 +1,6 @@
 """The ``flowise-integrations`` command line: chatflows, predictions, document stores, variables,
-tools and API keys of a Flowise server from the shell, plus ``local up`` for a local test server.
+tools and API keys of a Flowise server from the shell, plus ``local up`` for a local test server
+and ``mcp`` to serve the flows to MCP hosts (with the ``mcp`` extra).
 
 Installed with the ``cli`` extra (typer and rich); importing :mod:`flowise_integrations` never
 imports either. Run it as ``flowise-integrations ...`` or ``python -m flowise_integrations.cli ...``.

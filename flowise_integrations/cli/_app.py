@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 from .._constants import ENV_API_KEY, ENV_BASE_URL
 from .._exceptions import FlowiseError
 from .._version import __version__
-from . import _commands, _docstore
+from . import _commands, _docstore, _mcp
 from ._common import EXIT_ERROR, CliError, CliState, exit_code_for
 
 __all__ = ["app", "run"]
@@ -59,8 +59,9 @@ app = typer.Typer(
     name=_PROG_NAME,
     cls=_RootGroup,
     help="Work with a Flowise server: chatflows, predictions, document stores, variables, tools and "
-    "API keys. Exit codes: 0 ok, 1 other error, 2 usage error, 3 no answer from the server "
-    "(connection or timeout), 4 key refused, 5 not found, 6 other API error.",
+    "API keys, and serve its flows to MCP hosts. Exit codes: 0 ok, 1 other error, 2 usage error, "
+    "3 no answer from the server (connection or timeout), 4 key refused, 5 not found, 6 other API "
+    "error.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -72,6 +73,7 @@ app.add_typer(_commands.variables_app, name="variables")
 app.add_typer(_commands.tools_app, name="tools")
 app.add_typer(_commands.apikeys_app, name="apikeys")
 app.add_typer(_commands.local_app, name="local")
+app.command("mcp")(_mcp.mcp)
 
 
 def _show_version(value: bool) -> None:

@@ -89,14 +89,18 @@ class CliState:
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
     _client: Flowise | None = field(default=None, repr=False)
 
+    def client_settings(self) -> dict[str, Any]:
+        """The keyword arguments of a ``Flowise`` or ``AsyncFlowise`` made from the global options."""
+        return {
+            "base_url": self.base_url,
+            "api_key": self.api_key,
+            "timeout": NOT_GIVEN if self.timeout is None else self.timeout,
+            "max_retries": NOT_GIVEN if self.max_retries is None else self.max_retries,
+        }
+
     def client(self) -> Flowise:
         if self._client is None:
-            self._client = Flowise(
-                self.base_url,
-                self.api_key,
-                timeout=NOT_GIVEN if self.timeout is None else self.timeout,
-                max_retries=NOT_GIVEN if self.max_retries is None else self.max_retries,
-            )
+            self._client = Flowise(**self.client_settings())
         return self._client
 
     def close(self) -> None:
