@@ -48,3 +48,14 @@ def tool_approval_agentflow(
     )
     yield created
     flowise_client.chatflows.delete(created.id)
+
+
+@pytest.fixture(scope="session")
+def custom_assistant(flowise_client: Flowise, flowise_stack: LocalStack) -> Iterator[Chatflow]:
+    """A custom assistant on the stand-in behind Flowise: its ``ASSISTANT`` chatflow."""
+    assistant, chatflow = flows.create_custom_assistant(
+        flowise_client, model_base_url=flowise_stack.model_base_url, name="test helper assistant"
+    )
+    yield chatflow
+    flowise_client.chatflows.delete(chatflow.id)
+    flowise_client.assistants.delete(assistant.id)

@@ -2,8 +2,8 @@
 
 ``langchain.agents.create_agent`` runs on ``ChatOpenAI`` pointed at a model stand-in of its own
 (not the one behind Flowise), which answers with real OpenAI ``tool_calls``. The agent calls, through
-``FlowiseToolkit``, a chatflow, an agentflow with form fields, a custom tool and a flow that no
-longer exists, reads each answer (the last as an error message) and finishes.
+``FlowiseToolkit``, a chatflow, an agentflow with form fields, a custom assistant, a custom tool
+and a flow that no longer exists, reads each answer (the last as an error message) and finishes.
 """
 
 from __future__ import annotations
@@ -48,12 +48,14 @@ def _by_target(tools: list[BaseTool]) -> dict[str, str]:
 def test_an_agent_calls_each_kind_of_flowise_tool_and_finishes(
     connection: dict[str, Any],
     agent_model: ModelStandIn,
+    flowise_model: ModelStandIn,
     conversation_chatflow: Chatflow,
     form_agentflow: Chatflow,
+    custom_assistant: Chatflow,
     add_tool: Tool,
     deleted_flow: Chatflow,
 ) -> None:
-    ids = [conversation_chatflow.id, form_agentflow.id, add_tool.id, deleted_flow.id]
+    ids = [conversation_chatflow.id, form_agentflow.id, custom_assistant.id, add_tool.id, deleted_flow.id]
     toolkit = FlowiseToolkit(include_ids=ids, **connection)
     tools = toolkit.get_tools()
     names = _by_target(tools)
@@ -63,6 +65,7 @@ def test_an_agent_calls_each_kind_of_flowise_tool_and_finishes(
     agent_model.script(
         ToolCall(names[conversation_chatflow.id], {"question": "hello agent"}),
         ToolCall(names[form_agentflow.id], {"city": "Paris", "days": 3}),
+        ToolCall(names[custom_assistant.id], {"question": "hello assistant"}),
         ToolCall(names[add_tool.id], {"a": 2, "b": 3}),
         ToolCall(gone.name, {"question": "anyone?"}),
         "All tools answered.",
@@ -72,19 +75,27 @@ def test_an_agent_calls_each_kind_of_flowise_tool_and_finishes(
     result = agent.invoke({"messages": [HumanMessage("Use every tool once.")]})
 
     tool_messages = [m for m in result["messages"] if isinstance(m, ToolMessage)]
-    assert [m.content for m in tool_messages[:3]] == ["FAKE: hello agent", "Trip to Paris for 3 days", "5"]
-    assert [m.status for m in tool_messages[:3]] == ["success"] * 3
-    failed = tool_messages[3]
+    assert [m.content for m in tool_messages[:4]] == [
+        "FAKE: hello agent",
+        "Trip to Paris for 3 days",
+        "FAKE: hello assistant",
+        "5",
+    ]
+    assert [m.status for m in tool_messages[:4]] == ["success"] * 4
+    failed = tool_messages[4]
     assert failed.status == "error"
     assert str(failed.content).startswith("NotFoundError: 404")
     assert connection["api_key"] not in str(failed.content)
     final = result["messages"][-1]
     assert isinstance(final, AIMessage)
     assert final.content == "All tools answered."
-    # The model read every tool's answer: its last request carries all four results.
+    # The model read every tool's answer: its last request carries all five results.
     last_request = agent_model.chat_requests()[-1]["messages"]
     assert [m["content"] for m in last_request if m["role"] == "tool"] == [m.content for m in tool_messages]
-    assert len(agent_model.chat_requests()) == 5
+    assert len(agent_model.chat_requests()) == 6
+    # The models behind the chatflow and the assistant were asked what the agent sent.
+    asked = [request["messages"][-1]["content"] for request in flowise_model.chat_requests()]
+    assert asked == ["hello agent", "hello assistant"]
 
 
 @pytest.fixture

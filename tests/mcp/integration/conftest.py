@@ -42,6 +42,7 @@ def served(
     conversation_chatflow: Chatflow,
     echo_agentflow: Chatflow,
     human_input_agentflow: Chatflow,
+    custom_assistant: Chatflow,
 ) -> Iterator[Served]:
     client, model = flowise_client, flowise_stack.model_base_url
     form = flows.create_form_agentflow(
@@ -58,9 +59,6 @@ def served(
             },
         ],
         reply="Trip to {{ $form.city }} for {{ $form.days }} days by {{ $form.mode }}",
-    )
-    assistant_record, assistant = flows.create_custom_assistant(
-        client, model_base_url=model, name="mcp helper"
     )
     slow = flows.create_model_agentflow(client, model_base_url=model, name="mcp slow model")
     add = client.tools.create(
@@ -82,15 +80,14 @@ def served(
         chat=conversation_chatflow,
         echo=echo_agentflow,
         form=form,
-        assistant=assistant,
+        assistant=custom_assistant,
         waiting=human_input_agentflow,
         slow=slow,
         add=add,
         broken=broken,
     )
-    for flow in (form, assistant, slow):
+    for flow in (form, slow):
         client.chatflows.delete(flow.id)
-    client.assistants.delete(assistant_record.id)
     for tool in (add, broken):
         client.tools.delete(tool.id)
 
