@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few rounds per scenario, to check the setup")
     parser.add_argument("--no-flowise", action="store_true", help="skip the real-Flowise scenarios")
-    parser.add_argument("--only", default="1,2,3,4,5,6", help="comma-separated scenario groups")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="comma-separated scenario groups")
     args = parser.parse_args(argv)
     _check_bench_deps()
     only = set(args.only.split(","))
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     def rounds(n: int) -> int:
         return max(5, int(n * scale))
 
-    from . import calls, imports, streaming
+    from . import calls, imports, mcp, streaming
 
     with replay_server() as url:
         if "1" in only:
@@ -197,6 +197,13 @@ def main(argv: list[str] | None = None) -> int:
                 "5",
                 "adapters",
                 lambda: calls.adapters(url, rounds=rounds(40), batch=20, deadline=budget(60)),
+                notes,
+            )
+        if "7" in only:
+            rows += _guard(
+                "7",
+                "MCP tool calls",
+                lambda: mcp.tool_call_overhead(url, rounds=rounds(40), batch=20, deadline=budget(60)),
                 notes,
             )
     if "4" in only:
