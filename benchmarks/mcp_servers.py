@@ -30,6 +30,7 @@ import httpx
 import httpx2
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from mcp.types import ElicitResult
 
 from flowise_integrations import Flowise
 from flowise_integrations.testing import LocalStack, flows
@@ -53,6 +54,7 @@ class Setup:
     form: Chatflow
     assistant: Chatflow
     slow: Chatflow
+    approval: Chatflow
     gone: Chatflow
     tool_id: str
     tokens: dict[str, str] = field(default_factory=dict)
@@ -60,7 +62,7 @@ class Setup:
 
     @property
     def flows(self) -> list[Chatflow]:
-        return [self.echo, self.chat, self.form, self.assistant, self.slow, self.gone]
+        return [self.echo, self.chat, self.form, self.assistant, self.slow, self.approval, self.gone]
 
 
 @dataclass
@@ -75,8 +77,8 @@ class Call:
 @dataclass
 class Candidate:
     name: str
-    sessions: dict[str, Any]
-    """Session key → what ``mcp.Client`` connects to."""
+    sessions: dict[str, Callable[[], Any]]
+    """Session key → a new one of what ``mcp.Client`` connects to."""
     call: Callable[[str, Chatflow | None, str], Call | None]
     """(kind, flow, question) → the call, or None when the kind cannot be run."""
 
@@ -118,6 +120,7 @@ def _setup(stack: LocalStack) -> Setup:
             form=flows.create_form_agentflow(client, name="cmp trip", fields=fields, reply=reply),
             assistant=assistant,
             slow=flows.create_model_agentflow(client, model_base_url=model, name="cmp slow"),
+            approval=flows.create_human_input_agentflow(client, name="cmp approval"),
             gone=flows.create_echo_agentflow(client, name="cmp gone"),
             tool_id=tool.id,
         )
@@ -159,7 +162,7 @@ def _ours(setup: Setup) -> Candidate:
         arguments = {"city": "Paris", "days": 3} if kind == "form agentflow" else {"question": question}
         return Call("main", names[flow.id], arguments)
 
-    return Candidate("flowise-integrations mcp", {"main": server}, call)
+    return Candidate("flowise-integrations mcp", {"main": lambda: server}, call)
 
 
 def _mcp_flowise(setup: Setup) -> Candidate:
@@ -177,7 +180,7 @@ def _mcp_flowise(setup: Setup) -> Candidate:
             return None
         return Call("main", "flowise_" + flow.name.replace(" ", "_"), {"question": question})
 
-    return Candidate("mcp-flowise 0.1.5 (dynamic mode)", {"main": server}, call)
+    return Candidate("mcp-flowise 0.1.5 (dynamic mode)", {"main": lambda: server}, call)
 
 
 def _flowise_mcp(setup: Setup) -> Candidate:
@@ -190,7 +193,7 @@ def _flowise_mcp(setup: Setup) -> Candidate:
             return None
         return Call("main", "flowise_predict", {"params": {"flow_id": flow.id, "question": question}})
 
-    return Candidate("flowise-mcp 0.1.0", {"main": server}, call)
+    return Candidate("flowise-mcp 0.1.0", {"main": lambda: server}, call)
 
 
 @contextlib.asynccontextmanager
@@ -203,10 +206,11 @@ async def _bearer_transport(url: str, token: str) -> AsyncIterator[Any]:
 
 
 def _builtin(setup: Setup) -> Candidate:
-    sessions = {
-        flow.id: _bearer_transport(f"{setup.stack.base_url}/api/v1/mcp/{flow.id}", setup.tokens[flow.id])
-        for flow in setup.flows
-    }
+    def transport(flow: Chatflow) -> Callable[[], Any]:
+        url = f"{setup.stack.base_url}/api/v1/mcp/{flow.id}"
+        return lambda: _bearer_transport(url, setup.tokens[flow.id])
+
+    sessions = {flow.id: transport(flow) for flow in setup.flows}
 
     def call(kind: str, flow: Chatflow | None, question: str) -> Call | None:
         if kind == "custom tool" or flow is None:
@@ -233,7 +237,7 @@ async def _measure(candidate: Candidate, setup: Setup) -> dict[str, Any]:
         sessions: dict[str, Client] = {}
         try:
             for key, server in candidate.sessions.items():
-                sessions[key] = await stack.enter_async_context(Client(server, read_timeout_seconds=120))
+                sessions[key] = await stack.enter_async_context(Client(server(), read_timeout_seconds=120))
         except Exception as exc:
             found["error"] = f"does not start: {type(exc).__name__}: {exc}"[:200]
             return found
@@ -310,6 +314,21 @@ async def _measure(candidate: Candidate, setup: Setup) -> dict[str, Any]:
         except Exception:
             found["undeclared_argument"] = "refused (protocol error)"
 
+        # A flow that stops at a Human Input node, called by a host whose user approves any form.
+        plan = candidate.call("agentflow", setup.approval, "ship it?")
+        assert plan is not None
+        forms: list[str] = []
+
+        async def approve(context: Any, params: Any) -> ElicitResult:
+            forms.append(params.message)
+            return ElicitResult(action="accept", content={"decision": "proceed"})
+
+        async with Client(candidate.sessions[plan.session](), elicitation_callback=approve) as asking:
+            text = _text(await asking.call_tool(plan.tool, plan.arguments))
+        found["human_input"] = (
+            f"asked {forms[0]!r}; the run resumed: {text!r}" if forms else f"not asked; answers {text[:60]!r}"
+        )
+
         # Median time of a call on the echo agentflow.
         plan = candidate.call("agentflow", setup.echo, "latency")
         assert plan is not None
@@ -385,6 +404,7 @@ def _report(results: list[dict[str, Any]], version: str) -> str:
         return f"isError={found['is_error']}: {found['text'][:70]!r}"
 
     row("flow deleted after listing", deleted)
+    row("a flow that stops for a person (the host's user approves any form)", lambda r: r["human_input"])
     row("progress notifications (6-word streamed answer)", lambda r: str(r["progress_notifications"]))
     row("undeclared `overrideConfig` argument", lambda r: r["undeclared_argument"])
     row("Flowise run after a cancel 1 s in", lambda r: r["after_cancel"])

@@ -64,11 +64,18 @@ def answer_result(prediction: Prediction) -> types.CallToolResult:
     )
 
 
-def waiting_result(request: HumanInputRequest) -> types.CallToolResult:
-    """An agentflow that stopped for a person: what it asks, and the request to resume it by."""
+def waiting_result(request: HumanInputRequest, *, problem: str | None = None) -> types.CallToolResult:
+    """An agentflow that stopped for a person: what it asks, and the request to resume it by.
+
+    With ``problem`` (a decision that could not be used) it is an error the model can read.
+    """
+    text = f"The flow is waiting for a person to decide: {request.message}"
     return types.CallToolResult(
-        content=_text(f"The flow is waiting for a person to decide: {request.message}"),
+        content=_text(
+            f"{problem[0].upper()}{problem[1:]}; the flow still waits. {text}" if problem else text
+        ),
         structured_content={"human_input_request": request.model_dump(mode="json")},
+        is_error=problem is not None,
     )
 
 

@@ -9,8 +9,10 @@ list is read from Flowise again at every ``tools/list``, so new flows appear wit
 A call checks its arguments against the tool's schema (unknown ones are refused), then runs the
 flow with one new Flowise chat id, or the custom tool on the server. When the caller asks for
 progress the prediction is streamed and each chunk of the answer is sent as a progress
-notification; when the caller cancels, Flowise is told to abort the run. Every failure is a tool
-result with ``isError`` set, and the server keeps serving.
+notification; when the caller cancels, Flowise is told to abort the run. An agentflow that stops
+for a person (a Human Input node, a tool approval) has the host's user asked with an elicitation,
+and the decision resumes the same run. Every failure is a tool result with ``isError`` set, and
+the server keeps serving.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from typing import Any
 import anyio
 import mcp.types as types
 from mcp.server import Server, ServerRequestContext
+from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
+from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
 
@@ -38,6 +42,7 @@ from .._toolkit import FlowiseToolTarget, TargetKind
 from .._version import __version__
 from ..types import HumanInputRequest, Prediction
 from ..types import stream_events as ev
+from ._decisions import DECISION_KEY, decision_form, decision_from
 from ._results import (
     answer_result,
     custom_tool_result,
@@ -113,6 +118,9 @@ class FlowiseMCPServer:
             on_call_tool=self._call_tool,
         )
         """The SDK's low-level server, for transports and settings this class does not wrap."""
+        # A host sends back the request it was asked about: sealed, so it cannot name another run.
+        boundary = RequestStateBoundary(RequestStateSecurity.ephemeral(), default_audience=name)
+        self.server.middleware.append(boundary)
 
     @property
     def client(self) -> AsyncFlowise:
@@ -152,7 +160,7 @@ class FlowiseMCPServer:
 
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
-    ) -> types.CallToolResult:
+    ) -> types.CallToolResult | types.InputRequiredResult:
         target = await self._target(params.name)
         try:
             arguments = self._arguments(target, params.arguments or {})
@@ -162,42 +170,104 @@ class FlowiseMCPServer:
             if target.kind == "custom_tool":
                 result = await self._client.nodes.execute_custom_function(target.code or "", arguments)
                 return custom_tool_result(result)
+            if params.request_state is not None:  # the call again, with the person's answer
+                return await self._answered(ctx, target, params)
+            inputs: dict[str, Any] = (
+                {"form": arguments} if target.takes_form else {"question": arguments.get("question", "")}
+            )
             wants_progress = bool(ctx.meta and ctx.meta.get("progress_token") is not None)
-            prediction, chat_id = await self._run_flow(ctx, target, arguments, stream=wants_progress)
+            chat_id = str(uuid.uuid4())
+            prediction = await self._run_flow(ctx, target.id, chat_id, inputs, stream=wants_progress)
+            return await self._outcome(ctx, target, prediction, chat_id)
         except APIError as exc:
             return error_result(target.name, exc)
         except Exception:
             logger.exception("tool %r failed", target.name)
             return internal_error_result(target.name)
-        request = HumanInputRequest.from_prediction(target.id, prediction, chat_id=chat_id)
-        return waiting_result(request) if request is not None else answer_result(prediction)
+
+    async def _outcome(
+        self, ctx: ServerRequestContext[Any], target: FlowiseToolTarget, prediction: Prediction, chat_id: str
+    ) -> types.CallToolResult | types.InputRequiredResult:
+        """The answer, or, for a run that stopped for a person, the host's user asked to decide.
+
+        A host that takes elicitations is asked with a form: on the current protocol by returning
+        an ``InputRequiredResult`` (the host calls again with the answer and the sealed request),
+        on earlier ones by an ``elicitation/create`` request during the call. Other hosts get the
+        question and the request as the tool's answer.
+        """
+        while True:
+            request = HumanInputRequest.from_prediction(target.id, prediction, chat_id=chat_id)
+            if request is None:
+                return answer_result(prediction)
+            capabilities = ctx.session.client_capabilities
+            if capabilities is None or capabilities.elicitation is None:
+                return waiting_result(request)
+            form = decision_form(request)
+            if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
+                return types.InputRequiredResult(
+                    input_requests={DECISION_KEY: types.ElicitRequest(params=form)},
+                    request_state=request.model_dump_json(),
+                )
+            if not ctx.session.can_send_request:
+                return waiting_result(request)
+            answer = await ctx.session.elicit_form(
+                form.message, form.requested_schema, related_request_id=ctx.request_id
+            )
+            resumed = await self._decided(ctx, request, answer)
+            if isinstance(resumed, types.CallToolResult):
+                return resumed
+            prediction, chat_id = resumed, request.chat_id
+
+    async def _answered(
+        self, ctx: ServerRequestContext[Any], target: FlowiseToolTarget, params: types.CallToolRequestParams
+    ) -> types.CallToolResult | types.InputRequiredResult:
+        """Resume the run a sealed request names with the decision the host sent back."""
+        assert params.request_state is not None
+        request = HumanInputRequest.model_validate_json(params.request_state)  # minted here, sealed
+        answer = (params.input_responses or {}).get(DECISION_KEY)
+        if not isinstance(answer, types.ElicitResult):
+            return waiting_result(request, problem="the call came back without a decision")
+        resumed = await self._decided(ctx, request, answer)
+        if isinstance(resumed, types.CallToolResult):
+            return resumed
+        return await self._outcome(ctx, target, resumed, request.chat_id)
+
+    async def _decided(
+        self, ctx: ServerRequestContext[Any], request: HumanInputRequest, answer: types.ElicitResult
+    ) -> Prediction | types.CallToolResult:
+        """The run resumed with the decision ``answer`` gives, or the result when it gives none."""
+        try:
+            decision = decision_from(answer)
+        except ValueError as exc:
+            return waiting_result(request, problem=str(exc))
+        if decision is None:
+            return waiting_result(request)
+        resume = {"human_input": decision}
+        return await self._run_flow(ctx, request.chatflow_id, request.chat_id, resume, stream=False)
 
     async def _run_flow(
         self,
         ctx: ServerRequestContext[Any],
-        target: FlowiseToolTarget,
-        arguments: dict[str, Any],
+        chatflow_id: str,
+        chat_id: str,
+        inputs: Mapping[str, Any],
         *,
         stream: bool,
-    ) -> tuple[Prediction, str]:
-        """Run the flow under a new chat id; on cancellation, ask Flowise to abort that run."""
-        chat_id = str(uuid.uuid4())
-        inputs: dict[str, Any] = (
-            {"form": arguments} if target.takes_form else {"question": arguments.get("question", "")}
-        )
+    ) -> Prediction:
+        """Run the flow in the conversation ``chat_id``; on cancellation, ask Flowise to abort it."""
         try:
             if not stream:
-                return await self._client.predictions.create(target.id, chat_id=chat_id, **inputs), chat_id
-            async with self._client.predictions.stream(target.id, chat_id=chat_id, **inputs) as events:
+                return await self._client.predictions.create(chatflow_id, chat_id=chat_id, **inputs)
+            async with self._client.predictions.stream(chatflow_id, chat_id=chat_id, **inputs) as events:
                 chunks = 0
                 async for event in events:
                     if isinstance(event, ev.TokenEvent) and event.data:
                         chunks += 1
                         await ctx.session.report_progress(chunks, None, event.data)
-                return await events.final(), chat_id
+                return await events.final()
         except anyio.get_cancelled_exc_class():
             with anyio.CancelScope(shield=True):
-                await self._abort(target.id, chat_id)
+                await self._abort(chatflow_id, chat_id)
             raise
 
     async def _abort(self, chatflow_id: str, chat_id: str) -> None:

@@ -13,12 +13,12 @@ from typing import Any
 import anyio
 import pytest
 from mcp import Client, MCPError
-from mcp.types import CallToolResult
+from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult
 
 from flowise_integrations import AsyncFlowise
 from flowise_integrations.mcp import FlowiseMCPServer
-from flowise_integrations.testing import LocalStack, ModelStandIn
-from flowise_integrations.types import Execution
+from flowise_integrations.testing import LocalStack, ModelStandIn, ToolCall
+from flowise_integrations.types import Chatflow, Execution
 
 from .conftest import Served
 
@@ -233,6 +233,7 @@ async def test_hostile_text_and_names_change_nothing(mcp_server: FlowiseMCPServe
 
 
 async def test_a_flow_that_waits_for_a_person_says_so(mcp_server: FlowiseMCPServer, served: Served) -> None:
+    """A host that takes no elicitations gets the question and the request to resume by."""
     names = await _names(mcp_server)
 
     async with Client(mcp_server.server) as session:
@@ -244,3 +245,73 @@ async def test_a_flow_that_waits_for_a_person_says_so(mcp_server: FlowiseMCPServ
     request = result.structured_content["human_input_request"]
     assert request["chatflow_id"] == served.waiting.id
     assert request["execution_id"]
+
+
+def _deciding(decision: str, feedback: str | None = None) -> tuple[Any, list[str]]:
+    """An elicitation callback that accepts the form with ``decision``, and the messages it saw."""
+    seen: list[str] = []
+
+    async def decide(context: Any, params: ElicitRequestParams) -> ElicitResult:
+        seen.append(params.message)
+        content: dict[str, str | int | float | bool | list[str] | None] = {"decision": decision}
+        if feedback:
+            content["feedback"] = feedback
+        return ElicitResult(action="accept", content=content)
+
+    return decide, seen
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+@pytest.mark.parametrize(("decision", "answer"), [("proceed", "Approved"), ("reject", "Rejected")])
+async def test_the_hosts_user_decides_and_the_flowise_run_finishes(
+    mcp_server: FlowiseMCPServer,
+    served: Served,
+    async_flowise_client: AsyncFlowise,
+    mode: str,
+    decision: str,
+    answer: str,
+) -> None:
+    """Asked with a form (the current protocol's input-required round, or an elicitation request
+    on an older one), the person's decision resumes the very run that stopped."""
+    names = await _names(mcp_server)
+    decide, seen = _deciding(decision, "checked by Ada")
+
+    async with Client(mcp_server.server, mode=mode, elicitation_callback=decide) as session:
+        result = await session.call_tool(names[served.waiting.id], {"question": "ship order 7?"})
+
+    assert not result.is_error
+    assert _text(result) == answer
+    assert seen == ["Approve?"]
+    assert result.structured_content is not None
+    chat_id = result.structured_content["chat_id"]
+    runs = await async_flowise_client.executions.list(agentflow_id=served.waiting.id, session_id=chat_id)
+    assert [run.state for run in runs.items] == ["FINISHED"]  # one run, stopped and resumed
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+@pytest.mark.parametrize(("decision", "tool_ran"), [("proceed", True), ("reject", False)])
+async def test_a_tool_approval_is_asked_for_and_honoured(
+    async_flowise_client: AsyncFlowise,
+    tool_approval_agentflow: Chatflow,
+    flowise_model: ModelStandIn,
+    mode: str,
+    decision: str,
+    tool_ran: bool,
+) -> None:
+    flowise_model.script(ToolCall("ship_order", {"order": "B-7"}), "Done with B-7.")
+    before = len(flowise_model.chat_requests())
+    decide, seen = _deciding(decision)
+
+    async with FlowiseMCPServer(async_flowise_client, include_ids=[tool_approval_agentflow.id]) as server:
+        (target,) = await server.targets()
+        async with Client(server.server, mode=mode, elicitation_callback=decide) as session:
+            result = await session.call_tool(target.name, {"question": "ship order B-7"})
+
+    assert _text(result) == "Done with B-7."
+    (message,) = seen
+    assert message.startswith("Agent asks to run a tool. ")
+    assert "ship_order" in message
+    calls = flowise_model.chat_requests()[before:]
+    assert len(calls) == 2  # the call that asked for the tool, and the one after the decision
+    tool_results = [m["content"] for m in calls[1]["messages"] if m["role"] == "tool"]
+    assert tool_results == (["shipped B-7"] if tool_ran else [])

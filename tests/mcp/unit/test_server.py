@@ -10,12 +10,20 @@ import anyio
 import httpx
 import pytest
 from mcp import Client, MCPError
-from mcp.types import INVALID_PARAMS, CallToolResult
+from mcp.types import (
+    INVALID_PARAMS,
+    CallToolResult,
+    ElicitRequestFormParams,
+    ElicitRequestParams,
+    ElicitResult,
+    InputResponses,
+)
 
 import flowise_integrations.mcp
 from flowise_integrations import AsyncFlowise
 from flowise_integrations._toolkit import select_targets
 from flowise_integrations.mcp import FlowiseMCPServer
+from flowise_integrations.mcp._decisions import DECISION_KEY
 from flowise_integrations.types import Chatflow, Tool
 from tests.unit.mock_flowise import MockFlowise
 from tests.unit.recorded import recorded, recorded_body, recorded_events, recorded_sse
@@ -266,6 +274,7 @@ async def test_a_failure_inside_the_server_shows_no_details(
 async def test_a_flow_waiting_for_a_person_says_what_it_asks(
     mcp_server: FlowiseMCPServer, flowise: MockFlowise
 ) -> None:
+    """A host that takes no elicitations gets the question and the request as the answer."""
     flowise.add("POST", PREDICTION, recorded("predictions/human_input_stopped"))
 
     async with Client(mcp_server.server) as session:
@@ -273,10 +282,111 @@ async def test_a_flow_waiting_for_a_person_says_what_it_asks(
 
     assert not result.is_error
     assert _text(result) == "The flow is waiting for a person to decide: Approve?"
+    assert result.structured_content is not None
     request = result.structured_content["human_input_request"]
     stopped = recorded_body("predictions/human_input_stopped")
     assert (request["chatflow_id"], request["execution_id"]) == (AGENTFLOW, stopped["executionId"])
     assert request["kind"] == "human_input"
+    assert len(_sent(flowise, PREDICTION)) == 1  # nothing was resumed
+
+
+def _answering(*answers: ElicitResult) -> tuple[Any, list[ElicitRequestParams]]:
+    """An elicitation callback giving ``answers`` in turn, and the forms it was shown."""
+    shown: list[ElicitRequestParams] = []
+    pending = list(answers)
+
+    async def answer(context: Any, params: ElicitRequestParams) -> ElicitResult:
+        shown.append(params)
+        return pending.pop(0)
+
+    return answer, shown
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("answer", "sent"),
+    [
+        (
+            ElicitResult(action="accept", content={"decision": "proceed", "feedback": "ship it"}),
+            {"type": "proceed", "feedback": "ship it"},
+        ),
+        (ElicitResult(action="accept", content={"decision": "reject"}), {"type": "reject"}),
+        (ElicitResult(action="decline"), {"type": "reject"}),
+    ],
+)
+async def test_the_hosts_user_decides_and_the_same_run_resumes(
+    mcp_server: FlowiseMCPServer, flowise: MockFlowise, mode: str, answer: ElicitResult, sent: dict[str, Any]
+) -> None:
+    flowise.add(
+        "POST",
+        PREDICTION,
+        recorded("predictions/human_input_stopped"),
+        recorded("predictions/human_input_resumed"),
+    )
+    callback, shown = _answering(answer)
+
+    async with Client(mcp_server.server, mode=mode, elicitation_callback=callback) as session:
+        result = await session.call_tool("echo-agentflow", {"question": "ship it?"})
+
+    assert not result.is_error
+    assert _text(result) == "Approved"  # what the recorded resumed run answered
+    (form,) = shown
+    assert isinstance(form, ElicitRequestFormParams)
+    assert form.message == "Approve?"
+    assert form.requested_schema["properties"]["decision"]["enum"] == ["proceed", "reject"]
+    _, resumed = _sent(flowise, PREDICTION)
+    # The conversation the stopped run answered from (with a real server, the one first sent).
+    assert resumed["chatId"] == recorded_body("predictions/human_input_stopped")["chatId"]
+    assert resumed["humanInput"] == sent
+    assert "question" not in resumed
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_dismissed_form_leaves_the_run_waiting(
+    mcp_server: FlowiseMCPServer, flowise: MockFlowise, mode: str
+) -> None:
+    flowise.add("POST", PREDICTION, recorded("predictions/human_input_stopped"))
+    callback, _ = _answering(ElicitResult(action="cancel"))
+
+    async with Client(mcp_server.server, mode=mode, elicitation_callback=callback) as session:
+        result = await session.call_tool("echo-agentflow", {"question": "ship it?"})
+
+    assert not result.is_error
+    assert _text(result) == "The flow is waiting for a person to decide: Approve?"
+    assert len(_sent(flowise, PREDICTION)) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_decision_that_is_neither_is_an_error_and_the_run_still_waits(
+    mcp_server: FlowiseMCPServer, flowise: MockFlowise, mode: str
+) -> None:
+    flowise.add("POST", PREDICTION, recorded("predictions/human_input_stopped"))
+    callback, _ = _answering(ElicitResult(action="accept", content={"decision": "maybe"}))
+
+    async with Client(mcp_server.server, mode=mode, elicitation_callback=callback) as session:
+        result = await session.call_tool("echo-agentflow", {"question": "ship it?"})
+
+    assert result.is_error
+    assert _text(result).startswith(
+        "The decision must be 'proceed' or 'reject', not 'maybe'; the flow still waits."
+    )
+    assert len(_sent(flowise, PREDICTION)) == 1
+
+
+async def test_a_forged_request_state_is_refused(mcp_server: FlowiseMCPServer, flowise: MockFlowise) -> None:
+    """A host cannot hand back a request of its own making to resume somebody else's run."""
+    forged = json.dumps({"chatflow_id": AGENTFLOW, "chat_id": "someone-elses-chat", "message": "x"})
+    decision: InputResponses = {DECISION_KEY: ElicitResult(action="accept", content={"decision": "proceed"})}
+
+    async with Client(mcp_server.server) as session:
+        with pytest.raises(MCPError) as caught:
+            await session.session.call_tool(
+                "echo-agentflow", {"question": "hi"}, request_state=forged, input_responses=decision
+            )
+
+    assert caught.value.code == INVALID_PARAMS
+    assert "requestState" in caught.value.message
+    assert _sent(flowise, PREDICTION) == []
 
 
 @pytest.mark.parametrize("mode", MODES)
