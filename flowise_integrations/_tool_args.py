@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 __all__ = ["args_model", "wire_args"]
 
 _JSON_TYPES: dict[str, type] = {"string": str, "number": float, "integer": int, "boolean": bool}
+_BOUNDS = {"minimum": "ge", "maximum": "le", "minLength": "min_length", "maxLength": "max_length"}
 
 
 def _field_name(raw: str, taken: set[str]) -> str:
@@ -34,7 +35,8 @@ def args_model(
     """A pydantic model for a flat JSON object schema.
 
     Property types map to ``str``/``float``/``int``/``bool``, ``enum`` to a ``Literal``;
-    descriptions and ``format`` are kept; properties not ``required`` default to ``None``. Names
+    descriptions, ``format`` and bounds (``minimum``, ``maximum``, ``minLength``, ``maxLength``)
+    are kept; properties not ``required`` default to ``None``. Names
     that cannot be field names (``"schema"``, ``"my-flag"``) keep their JSON name as the alias,
     so the model's JSON schema is the one it was built from. ``extra="forbid"`` rejects arguments
     the schema does not name instead of dropping them.
@@ -52,6 +54,7 @@ def args_model(
         field_name = _field_name(prop, taken)
         alias = prop if field_name != prop else None
         described: dict[str, Any] = {"description": spec.get("description"), "alias": alias}
+        described |= {bound: spec[key] for key, bound in _BOUNDS.items() if key in spec}
         if prop in required:
             fields[field_name] = (annotation, Field(..., json_schema_extra=extra_schema, **described))
         else:

@@ -46,6 +46,13 @@ def mcp(
     kinds: Annotated[
         list[Kind] | None, typer.Option("--kind", help="Serve only this kind (repeatable).")
     ] = None,
+    document_stores: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--document-store",
+            help="Also serve this document store as a search tool (repeatable; 'all' for every store).",
+        ),
+    ] = None,
     name: Annotated[str, typer.Option("--name", help="The server name MCP hosts show.")] = "flowise",
 ) -> None:
     """Serve the flows, assistants and custom tools as MCP tools (needs the mcp extra).
@@ -76,6 +83,7 @@ def mcp(
         exclude_ids=exclude_ids or (),
         name_pattern=name_pattern,
         kinds=[kind.value for kind in kinds] if kinds else None,
+        document_stores=True if "all" in (document_stores or ()) else (document_stores or False),
         name=name,
     )
 

@@ -5,6 +5,7 @@ the same selection (ids, a name pattern, kinds), names and argument schemas
 (``flowise_integrations._toolkit``): every chatflow and assistant takes ``{question}``, an
 agentflow whose Start node has a form takes its fields, a custom tool its own properties. The
 list is read from Flowise again at every ``tools/list``, so new flows appear without a restart.
+Document stores can be served too, each as a ``search_<name>`` tool.
 
 A call checks its arguments against the tool's schema (unknown ones are refused), then runs the
 flow with one new Flowise chat id, or the custom tool on the server. When the caller asks for
@@ -52,10 +53,14 @@ from ._results import (
     mcp_tool,
     waiting_result,
 )
+from ._searches import StoreSearch, search_result, store_searches
 
 __all__ = ["FlowiseMCPServer"]
 
 logger = logging.getLogger("flowise_integrations.mcp")
+
+_SEARCHABLE = frozenset({"UPSERTED", "SYNC", "STALE"})
+"""Store statuses with chunks in a vector store (``SYNC``: in sync; ``STALE``: loaders changed since)."""
 
 _INSTRUCTIONS = (
     "Each tool runs a flow or custom tool on a Flowise server and returns its answer. Flows take "
@@ -75,6 +80,8 @@ class FlowiseMCPServer:
         name_pattern: A regular expression the Flowise name must match (``re.search``).
         kinds: Only these kinds: ``"chatflow"``, ``"agentflow"``, ``"assistant"``,
             ``"custom_tool"``.
+        document_stores: Also serve document stores as search tools (``search_<name>``):
+            ``True`` for every store whose chunks are in a vector store, or these store ids.
         name: The server name MCP hosts show.
 
     Example:
@@ -96,6 +103,7 @@ class FlowiseMCPServer:
         exclude_ids: Collection[str] = (),
         name_pattern: str | re.Pattern[str] | None = None,
         kinds: Collection[TargetKind] | None = None,
+        document_stores: bool | Collection[str] = False,
         name: str = "flowise",
     ) -> None:
         if client is not None and (base_url is not None or api_key is not None):
@@ -108,7 +116,11 @@ class FlowiseMCPServer:
             "name_pattern": re.compile(name_pattern) if isinstance(name_pattern, str) else name_pattern,
             "kinds": None if kinds is None else frozenset(kinds),
         }
+        self._document_stores = (
+            document_stores if isinstance(document_stores, bool) else frozenset(document_stores)
+        )
         self._targets: dict[str, FlowiseToolTarget] = {}
+        self._searches: dict[str, StoreSearch] = {}
         self._models: dict[tuple[str, str], type[BaseModel]] = {}
         self.server: Server[Any] = Server(
             name,
@@ -135,38 +147,63 @@ class FlowiseMCPServer:
         self._targets = {target.name: target for target in targets}
         return targets
 
+    async def searches(self) -> list[StoreSearch]:
+        """The document stores served as search tools, read from Flowise now (none unless asked)."""
+        if not self._document_stores:
+            self._searches = {}
+            return []
+        stores = await self._client.document_stores.list()
+        chosen = [
+            store
+            for store in stores
+            if (self._document_stores is True or store.id in self._document_stores)
+            and store.status in _SEARCHABLE
+        ]
+        taken = set(self._targets)
+        searches = store_searches(chosen, taken=taken)
+        self._searches = {search.name: search for search in searches}
+        return searches
+
     async def _list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=[mcp_tool(target) for target in await self.targets()])
+        tools = [mcp_tool(target) for target in await self.targets()]
+        tools += [search.tool() for search in await self.searches()]
+        return types.ListToolsResult(tools=tools)
 
-    async def _target(self, name: str) -> FlowiseToolTarget:
+    async def _tool(self, name: str) -> FlowiseToolTarget | StoreSearch:
         """The tool called ``name``, from the last listing or, for a name it lacks, a new one."""
-        if name not in self._targets:
+        if name not in self._targets and name not in self._searches:
             await self.targets()
-        try:
-            return self._targets[name]
-        except KeyError:
-            raise MCPError(types.INVALID_PARAMS, f"Unknown tool {name!r}: list the tools again") from None
+            await self.searches()
+        found = self._targets.get(name) or self._searches.get(name)
+        if found is None:
+            raise MCPError(types.INVALID_PARAMS, f"Unknown tool {name!r}: list the tools again")
+        return found
 
-    def _arguments(self, target: FlowiseToolTarget, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    def _arguments(
+        self, tool: FlowiseToolTarget | StoreSearch, arguments: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """``arguments`` checked and coerced by the tool's schema; unknown ones are refused."""
-        key = (target.id, target.name)
+        key = (tool.id, tool.name)
         model = self._models.get(key)
         if model is None:
-            model = args_model(f"{target.name}_arguments", target.parameters, extra="forbid")
+            model = args_model(f"{tool.name}_arguments", tool.parameters, extra="forbid")
             self._models[key] = model
         return model.model_validate(dict(arguments)).model_dump(by_alias=True, exclude_none=True)
 
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult | types.InputRequiredResult:
-        target = await self._target(params.name)
+        target = await self._tool(params.name)
         try:
             arguments = self._arguments(target, params.arguments or {})
         except ValidationError as exc:
             return invalid_arguments_result(target.name, exc)
         try:
+            if isinstance(target, StoreSearch):
+                query = self._client.document_stores.vector_store.query
+                return search_result(await query(target.id, arguments["query"], top_k=arguments.get("top_k")))
             if target.kind == "custom_tool":
                 result = await self._client.nodes.execute_custom_function(target.code or "", arguments)
                 return custom_tool_result(result)

@@ -15,7 +15,7 @@ PROGRAM = "flowise-integrations"
 _BASH = re.compile(r"^```bash\n(.*?)^```", re.M | re.S)
 _COMMAND = re.compile(r"^[a-z][a-z-]*$")
 _TAKES_VALUE = {"--base-url", "--api-key", "--timeout", "--max-retries", "--kind", "--transport", "--host"}
-_TAKES_VALUE |= {"--port", "--path", "--id", "--exclude-id", "--name-pattern", "--name"}
+_TAKES_VALUE |= {"--port", "--path", "--id", "--exclude-id", "--name-pattern", "--name", "--document-store"}
 
 
 def documented_commands() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -57,3 +57,22 @@ def test_unknown_arguments_are_dropped_or_refused() -> None:
     assert "overrideConfig" not in args_model("lenient", SCHEMA).model_validate(arguments).model_dump()
     with pytest.raises(ValidationError, match="overrideConfig"):
         args_model("strict", SCHEMA, extra="forbid").model_validate(arguments)
+
+
+def test_bounds_are_kept_and_checked() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "k": {"type": "integer", "minimum": 1, "maximum": 20},
+            "code": {"type": "string", "minLength": 2, "maxLength": 3},
+        },
+        "required": ["k"],
+    }
+    model = args_model("bounded", schema)
+
+    generated = model.model_json_schema()["properties"]
+    assert (generated["k"]["minimum"], generated["k"]["maximum"]) == (1, 20)
+    assert model.model_validate({"k": 20, "code": "ab"}).model_dump() == {"k": 20, "code": "ab"}
+    for bad in ({"k": 0}, {"k": 21}, {"k": 1, "code": "a"}, {"k": 1, "code": "abcd"}):
+        with pytest.raises(ValidationError):
+            model.model_validate(bad)

@@ -315,3 +315,24 @@ async def test_a_tool_approval_is_asked_for_and_honoured(
     assert len(calls) == 2  # the call that asked for the tool, and the one after the decision
     tool_results = [m["content"] for m in calls[1]["messages"] if m["role"] == "tool"]
     assert tool_results == (["shipped B-7"] if tool_ran else [])
+
+
+async def test_a_document_store_is_a_search_tool(
+    async_flowise_client: AsyncFlowise, served: Served, document_store: str
+) -> None:
+    async with (
+        FlowiseMCPServer(
+            async_flowise_client, include_ids=[served.echo.id], document_stores=[document_store]
+        ) as server,
+        Client(server.server) as session,
+    ):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        (search,) = [name for name in tools if name.startswith("search_")]
+        result = await session.call_tool(search, {"query": "Why is the sky blue?", "top_k": 2})
+
+    assert not result.is_error
+    assert result.structured_content is not None
+    docs = result.structured_content["docs"]
+    assert len(docs) == 2
+    assert "Rayleigh scattering" in docs[0]["page_content"]  # the stand-in's embeddings rank it first
+    assert _text(result).startswith("[1] sky.txt: The sky looks blue")

@@ -433,3 +433,54 @@ def test_the_repr_shows_no_key(mcp_server: FlowiseMCPServer) -> None:
 def test_a_client_and_connection_settings_do_not_mix() -> None:
     with pytest.raises(ValueError, match="either client or base_url/api_key"):
         FlowiseMCPServer(AsyncFlowise("http://h"), api_key="k")
+
+
+@pytest.fixture
+async def store_server(flowise: MockFlowise) -> AsyncIterator[FlowiseMCPServer]:
+    flowise.add("GET", "document-store/store", recorded("document_stores/list"))
+    http = httpx.AsyncClient(transport=httpx.MockTransport(flowise.handle))
+    client = AsyncFlowise("http://flowise.test", API_KEY, max_retries=0, http_client=http)
+    async with client, FlowiseMCPServer(client, kinds=["agentflow"], document_stores=True) as server:
+        yield server
+
+
+async def test_document_stores_with_vectors_are_search_tools(
+    store_server: FlowiseMCPServer, flowise: MockFlowise
+) -> None:
+    flowise.add("POST", "document-store/vectorstore/query", recorded("document_stores/query"))
+    corpus = next(store for store in recorded_body("document_stores/list") if store["status"] == "UPSERTED")
+
+    async with Client(store_server.server) as session:
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        result = await session.call_tool("search_corpus", {"query": "Why is the sky blue?", "top_k": 2})
+
+    assert sorted(tools) == ["echo-agentflow", "search_corpus"]  # the EMPTY store is not served
+    assert tools["search_corpus"].input_schema["required"] == ["query"]
+    assert tools["search_corpus"].annotations is not None
+    assert tools["search_corpus"].annotations.read_only_hint is True
+    (sent,) = _sent(flowise, "document-store/vectorstore/query")
+    assert sent == {"storeId": corpus["id"], "query": "Why is the sky blue?", "inputs": {"topK": 2}}
+    docs = recorded_body("document_stores/query")["docs"][:2]
+    assert result.structured_content is not None
+    assert [doc["page_content"] for doc in result.structured_content["docs"]] == [
+        doc["pageContent"] for doc in docs
+    ]
+    assert _text(result).startswith(f"[1] {docs[0]['metadata']['source']}: {docs[0]['pageContent']}")
+
+
+async def test_a_search_needs_a_query_and_a_sane_count(
+    store_server: FlowiseMCPServer, flowise: MockFlowise
+) -> None:
+    async with Client(store_server.server) as session:
+        await session.list_tools()
+        missing = await session.call_tool("search_corpus", {})
+        not_a_count = await session.call_tool("search_corpus", {"query": "sky", "top_k": "lots"})
+        too_many = await session.call_tool("search_corpus", {"query": "sky", "top_k": 500})
+
+    assert missing.is_error
+    assert "query: Field required" in _text(missing)
+    assert not_a_count.is_error
+    assert "top_k: Input should be a valid integer" in _text(not_a_count)
+    assert too_many.is_error
+    assert "top_k: Input should be less than or equal to 20" in _text(too_many)
+    assert _sent(flowise, "document-store/vectorstore/query") == []
