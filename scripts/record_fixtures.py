@@ -826,10 +826,32 @@ def record_attachments(ctx: Context) -> None:
     client.chatflows.delete(chatflow.id)
 
 
+# The components the flow-builder unit tests build and check flows from (a catalogue snapshot).
+CATALOGUE_NODES = frozenset(
+    {
+        "chatOpenAI",
+        "bufferMemory",
+        "conversationChain",
+        "documentStoreVS",
+        "conversationalRetrievalQAChain",
+        "customFunction",
+        "startAgentflow",
+        "conditionAgentflow",
+        "humanInputAgentflow",
+        "directReplyAgentflow",
+        "llmAgentflow",
+    }
+)
+
+
 def record_nodes(ctx: Context) -> None:
     client, rec = ctx.client, ctx.rec
     with rec.json("nodes/get"):
         client.nodes.get("customFunction")
+    with rec.json(
+        "nodes/catalogue", first=len(CATALOGUE_NODES), where=lambda node: node["name"] in CATALOGUE_NODES
+    ):
+        client.nodes.list()
     with rec.json("nodes/list", first=2):
         client.nodes.list()
     with rec.json("nodes/list_by_category", first=2):
