@@ -44,9 +44,9 @@ from flowise_integrations import (
     StreamError,
 )
 from flowise_integrations._core.request import RequestSpec
+from flowise_integrations.flows import Catalogue, Flow
 from flowise_integrations.testing import LocalStack, ToolCall, flows
 from flowise_integrations.testing._cache import cache_root
-from flowise_integrations.testing._flowdata import edge, flow, node, ref
 from flowise_integrations.types import Chatflow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -348,40 +348,21 @@ class Context:
     def definitions(self, *names: str) -> dict[str, dict[str, Any]]:
         return {name: self.client.nodes.get(name).to_wire() for name in names}
 
-    def agentflow(
-        self, name: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], **kw: Any
-    ) -> Chatflow:
-        return self.client.chatflows.create(name=name, flow_data=flow(nodes, edges), type="AGENTFLOW", **kw)
-
 
 def upsert_flow(ctx: Context) -> Chatflow:
     """plainText → in-memory vector store with localAIEmbeddings: what ``/vector/upsert`` runs."""
-    defs = ctx.definitions("plainText", "localAIEmbeddings", "memoryVectorStore")
-    graph = flow(
-        [
-            node(
-                defs["localAIEmbeddings"],
-                "localAIEmbeddings_0",
-                inputs={"basePath": ctx.stack.model_base_url, "modelName": "stand-in"},
-            ),
-            node(
-                defs["plainText"],
-                "plainText_0",
-                inputs={
-                    "text": flows.DEFAULT_CORPUS["sky.txt"],
-                    "metadata": json.dumps({"source": "sky.txt"}),
-                },
-                output="document",
-            ),
-            node(
-                defs["memoryVectorStore"],
-                "memoryVectorStore_0",
-                inputs={"document": [ref("plainText_0")], "embeddings": ref("localAIEmbeddings_0")},
-                output="retriever",
-            ),
-        ],
-        [edge("plainText_0", "memoryVectorStore_0"), edge("localAIEmbeddings_0", "memoryVectorStore_0")],
+    flow = Flow.chatflow(
+        Catalogue(ctx.definitions("plainText", "localAIEmbeddings", "memoryVectorStore").values())
     )
+    embeddings = flow.add(
+        "localAIEmbeddings", inputs={"basePath": ctx.stack.model_base_url, "modelName": "stand-in"}
+    )
+    sky = {"text": flows.DEFAULT_CORPUS["sky.txt"], "metadata": json.dumps({"source": "sky.txt"})}
+    loader = flow.add("plainText", inputs=sky, output="document")
+    store = flow.add("memoryVectorStore", output="retriever")
+    flow.connect(loader, store, "document")
+    flow.connect(embeddings, store, "embeddings")
+    graph = flow.to_flow_data()
     return ctx.client.chatflows.create(name="upsert-flow", flow_data=graph, type="CHATFLOW")
 
 

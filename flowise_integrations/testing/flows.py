@@ -1,7 +1,8 @@
 """Test flows, created on a Flowise server through the client.
 
-Each builder creates one chatflow or agentflow from the server's own node definitions and
-returns the created :class:`~flowise_integrations.types.Chatflow`. Flows that need a language
+Each builder builds one chatflow or agentflow with :mod:`flowise_integrations.flows` from the
+server's own node definitions, validates it, creates it and returns the created
+:class:`~flowise_integrations.types.Chatflow`. Flows that need a language
 model point ``chatOpenAI`` at an OpenAI-compatible server (the harness's
 :class:`~flowise_integrations.testing.ModelStandIn`); document stores use ``localAIEmbeddings``
 on the same server and a Chroma server.
@@ -15,12 +16,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import Flowise
+from ..flows import Catalogue, Flow, FlowNode, validate
 from ..types import Assistant, Chatflow
-from ._flowdata import edge, flow, node, ref
 
 __all__ = [
+    "CONVERSATION_NODES",
     "DEFAULT_CORPUS",
     "ECHO_AGENTFLOW_NODES",
+    "conversation_flow",
     "create_conversation_chatflow",
     "create_custom_assistant",
     "create_custom_function_chatflow",
@@ -32,6 +35,7 @@ __all__ = [
     "create_rate_limited_chatflow",
     "create_retrieval_chatflow",
     "create_tool_approval_agentflow",
+    "custom_function_flow",
     "echo_agentflow_graph",
     "override_config_enabled",
 ]
@@ -54,22 +58,24 @@ def _name(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def _definitions(client: Flowise, *names: str) -> dict[str, dict[str, Any]]:
-    return {name: client.nodes.get(name).to_wire() for name in names}
+def _catalogue(client: Flowise, *names: str) -> Catalogue:
+    """The definitions of the components ``names`` (one ``GET /nodes/{name}`` each, not the whole list)."""
+    return Catalogue(client.nodes.get(name).to_wire() for name in names)
 
 
-def _chat_model(definitions: Mapping[str, Mapping[str, Any]], model_base_url: str) -> dict[str, Any]:
-    return node(
-        definitions["chatOpenAI"],
-        "chatOpenAI_0",
-        inputs={
-            "modelName": "fake-model",
-            "temperature": 0,
-            "streaming": True,
-            "basepath": model_base_url,
-            "openAIApiKey": "sk-stand-in",
-        },
-    )
+def _create(client: Flowise, flow: Flow, *, name: str, **settings: Any) -> Chatflow:
+    """Validate ``flow`` against the definitions it was built from, then create it."""
+    validate(flow)
+    flow_type = settings.pop("type", flow.kind)
+    return client.chatflows.create(name=name, flow_data=flow.to_flow_data(), type=flow_type, **settings)
+
+
+_STAND_IN = {"modelName": "fake-model", "temperature": 0, "streaming": True, "openAIApiKey": "sk-stand-in"}
+"""``chatOpenAI`` settings for the model stand-in (any key does; it is typed into the node)."""
+
+
+def _chat_model(flow: Flow, model_base_url: str) -> FlowNode:
+    return flow.add("chatOpenAI", inputs={**_STAND_IN, "basepath": model_base_url})
 
 
 def override_config_enabled(node_label: str, params: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
@@ -94,17 +100,6 @@ ECHO_AGENTFLOW_NODES = ("startAgentflow", "directReplyAgentflow")
 """The components :func:`echo_agentflow_graph` needs definitions of (``GET /nodes/{name}``)."""
 
 
-def _start_node(
-    definitions: Mapping[str, Mapping[str, Any]], inputs: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    return node(
-        definitions["startAgentflow"],
-        "startAgentflow_0",
-        inputs=inputs or {"startInputType": "chatInput"},
-        node_type="agentFlow",
-    )
-
-
 def echo_agentflow_graph(
     definitions: Mapping[str, Mapping[str, Any]],
     *,
@@ -116,31 +111,22 @@ def echo_agentflow_graph(
     ``definitions`` holds the :data:`ECHO_AGENTFLOW_NODES` definitions; ``start_inputs`` replaces the
     Start node's inputs (chat input by default), e.g. for a form-input variant.
     """
-    return _direct_reply_graph(definitions, start_inputs, prefix + "{{ question }}")
+    catalogue = Catalogue(definitions.values())
+    return _direct_reply_flow(catalogue, start_inputs, prefix + "{{ question }}").to_flow_data()
 
 
-def _direct_reply_graph(
-    definitions: Mapping[str, Mapping[str, Any]], start_inputs: Mapping[str, Any] | None, message: str
-) -> dict[str, Any]:
-    return flow(
-        [
-            _start_node(definitions, start_inputs),
-            node(
-                definitions["directReplyAgentflow"],
-                "directReplyAgentflow_0",
-                inputs={"directReplyMessage": message},
-                node_type="agentFlow",
-                position=(300, 0),
-            ),
-        ],
-        [edge("startAgentflow_0", "directReplyAgentflow_0", node_type="agentFlow")],
-    )
+def _direct_reply_flow(catalogue: Catalogue, start_inputs: Mapping[str, Any] | None, message: str) -> Flow:
+    flow = Flow.agentflow(catalogue)
+    start = flow.add("startAgentflow", inputs=start_inputs or {"startInputType": "chatInput"})
+    flow.connect(start, flow.add("directReplyAgentflow", inputs={"directReplyMessage": message}))
+    validate(flow)
+    return flow
 
 
 def create_echo_agentflow(client: Flowise, *, name: str | None = None, prefix: str = "Echo: ") -> Chatflow:
     """An agentflow v2 with no model: Start (chat input) → Direct Reply ``"<prefix>{{ question }}"``."""
-    graph = echo_agentflow_graph(_definitions(client, *ECHO_AGENTFLOW_NODES), prefix=prefix)
-    return client.chatflows.create(name=name or _name("echo-agentflow"), flow_data=graph, type="AGENTFLOW")
+    flow = _direct_reply_flow(_catalogue(client, *ECHO_AGENTFLOW_NODES), None, prefix + "{{ question }}")
+    return _create(client, flow, name=name or _name("echo-agentflow"))
 
 
 def create_form_agentflow(
@@ -158,20 +144,13 @@ def create_form_agentflow(
     as ``{{ $form.<name> }}``.
     """
     start = {"startInputType": "formInput", "formTitle": title, "formInputTypes": [dict(f) for f in fields]}
-    graph = _direct_reply_graph(_definitions(client, *ECHO_AGENTFLOW_NODES), start, reply)
-    return client.chatflows.create(name=name or _name("form-agentflow"), flow_data=graph, type="AGENTFLOW")
+    flow = _direct_reply_flow(_catalogue(client, *ECHO_AGENTFLOW_NODES), start, reply)
+    return _create(client, flow, name=name or _name("form-agentflow"))
 
 
 def _model_config(model_base_url: str, key: str) -> dict[str, Any]:
     """An agentflow node's ``chatOpenAI`` settings on the model at ``model_base_url``."""
-    return {
-        key: "chatOpenAI",
-        "modelName": "fake-model",
-        "temperature": 0,
-        "streaming": True,
-        "basepath": model_base_url,
-        "openAIApiKey": "sk-stand-in",
-    }
+    return {key: "chatOpenAI", **_STAND_IN, "basepath": model_base_url}
 
 
 def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | None = None) -> Chatflow:
@@ -180,27 +159,20 @@ def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | 
     Unlike a chain, the agentflow LLM node passes Flowise's abort signal to the model call, so
     ``stream.abort()`` stops the run on the server (its LLM node fails with the abort).
     """
-    defs = _definitions(client, "startAgentflow", "llmAgentflow")
-    graph = flow(
-        [
-            _start_node(defs),
-            node(
-                defs["llmAgentflow"],
-                "llmAgentflow_0",
-                inputs={
-                    "llmModel": "chatOpenAI",
-                    "llmModelConfig": _model_config(model_base_url, "llmModel"),
-                    "llmEnableMemory": True,
-                    "llmMemoryType": "allMessages",
-                    "llmReturnResponseAs": "userMessage",
-                },
-                node_type="agentFlow",
-                position=(300, 0),
-            ),
-        ],
-        [edge("startAgentflow_0", "llmAgentflow_0", node_type="agentFlow")],
+    flow = Flow.agentflow(_catalogue(client, "startAgentflow", "llmAgentflow"))
+    start = flow.add("startAgentflow", inputs={"startInputType": "chatInput"})
+    llm = flow.add(
+        "llmAgentflow",
+        inputs={
+            "llmModel": "chatOpenAI",
+            "llmModelConfig": _model_config(model_base_url, "llmModel"),
+            "llmEnableMemory": True,
+            "llmMemoryType": "allMessages",
+            "llmReturnResponseAs": "userMessage",
+        },
     )
-    return client.chatflows.create(name=name or _name("model-agentflow"), flow_data=graph, type="AGENTFLOW")
+    flow.connect(start, llm)
+    return _create(client, flow, name=name or _name("model-agentflow"))
 
 
 def create_human_input_agentflow(
@@ -216,47 +188,18 @@ def create_human_input_agentflow(
     The run stops at the Human Input node; resuming with ``proceed`` answers ``approved`` and with
     ``reject`` answers ``rejected``.
     """
-    defs = _definitions(client, "startAgentflow", "humanInputAgentflow", "directReplyAgentflow")
-    reply = defs["directReplyAgentflow"]
-    graph = flow(
-        [
-            _start_node(defs),
-            node(
-                defs["humanInputAgentflow"],
-                "humanInputAgentflow_0",
-                inputs={"humanInputDescriptionType": "fixed", "humanInputDescription": question},
-                node_type="agentFlow",
-                position=(300, 0),
-            ),
-            node(
-                reply,
-                "approved_0",
-                inputs={"directReplyMessage": approved},
-                node_type="agentFlow",
-                position=(600, -100),
-            ),
-            node(
-                reply,
-                "rejected_0",
-                inputs={"directReplyMessage": rejected},
-                node_type="agentFlow",
-                position=(600, 100),
-            ),
-        ],
-        [
-            edge("startAgentflow_0", "humanInputAgentflow_0", node_type="agentFlow"),
-            # The Human Input node's branches are its outputs by index: 0 = proceed, 1 = reject.
-            {
-                **edge("humanInputAgentflow_0", "approved_0", node_type="agentFlow"),
-                "sourceHandle": "humanInputAgentflow_0-output-0",
-            },
-            {
-                **edge("humanInputAgentflow_0", "rejected_0", node_type="agentFlow"),
-                "sourceHandle": "humanInputAgentflow_0-output-1",
-            },
-        ],
+    flow = Flow.agentflow(_catalogue(client, "startAgentflow", "humanInputAgentflow", "directReplyAgentflow"))
+    start = flow.add("startAgentflow", inputs={"startInputType": "chatInput"})
+    ask = flow.add(
+        "humanInputAgentflow",
+        inputs={"humanInputDescriptionType": "fixed", "humanInputDescription": question},
     )
-    return client.chatflows.create(name=name or _name("human-input"), flow_data=graph, type="AGENTFLOW")
+    yes = flow.add("directReplyAgentflow", inputs={"directReplyMessage": approved}, node_id="approved_0")
+    no = flow.add("directReplyAgentflow", inputs={"directReplyMessage": rejected}, node_id="rejected_0")
+    flow.connect(start, ask)
+    flow.connect(ask, yes, output="proceed")
+    flow.connect(ask, no, output="reject")
+    return _create(client, flow, name=name or _name("human-input"))
 
 
 def create_tool_approval_agentflow(
@@ -268,34 +211,27 @@ def create_tool_approval_agentflow(
     When the model calls the tool the run stops (a ``tool_approval`` request); ``proceed`` runs the
     tool and asks the model again with its result, ``reject`` asks the model again without the tool.
     """
-    defs = _definitions(client, "startAgentflow", "agentAgentflow")
     tool = {
         "agentSelectedTool": "customTool",
         "agentSelectedToolRequiresHumanInput": True,
         "agentSelectedToolConfig": {"selectedTool": tool_id, "agentSelectedTool": "customTool"},
     }
-    graph = flow(
-        [
-            _start_node(defs),
-            node(
-                defs["agentAgentflow"],
-                "agentAgentflow_0",
-                inputs={
-                    "agentModel": "chatOpenAI",
-                    "agentModelConfig": _model_config(model_base_url, "agentModel"),
-                    "agentTools": [tool],
-                    "agentMessages": [],
-                    "agentEnableMemory": True,
-                    "agentMemoryType": "allMessages",
-                    "agentReturnResponseAs": "userMessage",
-                },
-                node_type="agentFlow",
-                position=(300, 0),
-            ),
-        ],
-        [edge("startAgentflow_0", "agentAgentflow_0", node_type="agentFlow")],
+    flow = Flow.agentflow(_catalogue(client, "startAgentflow", "agentAgentflow"))
+    start = flow.add("startAgentflow", inputs={"startInputType": "chatInput"})
+    agent = flow.add(
+        "agentAgentflow",
+        inputs={
+            "agentModel": "chatOpenAI",
+            "agentModelConfig": _model_config(model_base_url, "agentModel"),
+            "agentTools": [tool],
+            "agentMessages": [],
+            "agentEnableMemory": True,
+            "agentMemoryType": "allMessages",
+            "agentReturnResponseAs": "userMessage",
+        },
     )
-    return client.chatflows.create(name=name or _name("tool-approval"), flow_data=graph, type="AGENTFLOW")
+    flow.connect(start, agent)
+    return _create(client, flow, name=name or _name("tool-approval"))
 
 
 def create_conversation_chatflow(
@@ -312,32 +248,44 @@ def create_conversation_chatflow(
     api_config = override_config_enabled(
         "Conversation Chain", [("System Message", "systemMessagePrompt", "string")]
     )
-    return client.chatflows.create(
-        name=name or _name("conversation"),
-        flow_data=_conversation_graph(client, model_base_url, system_message),
-        type="CHATFLOW",
-        api_config=api_config,
-    )
+    flow = _conversation_flow(client, model_base_url, system_message)
+    return _create(client, flow, name=name or _name("conversation"), api_config=api_config)
 
 
-def _conversation_graph(client: Flowise, model_base_url: str, system_message: str) -> dict[str, Any]:
-    defs = _definitions(client, "chatOpenAI", "bufferMemory", "conversationChain")
-    return flow(
-        [
-            _chat_model(defs, model_base_url),
-            node(defs["bufferMemory"], "bufferMemory_0"),
-            node(
-                defs["conversationChain"],
-                "conversationChain_0",
-                inputs={
-                    "model": ref("chatOpenAI_0"),
-                    "memory": ref("bufferMemory_0"),
-                    "systemMessagePrompt": system_message,
-                },
-            ),
-        ],
-        [edge("chatOpenAI_0", "conversationChain_0"), edge("bufferMemory_0", "conversationChain_0")],
-    )
+CONVERSATION_NODES = ("chatOpenAI", "bufferMemory", "conversationChain")
+"""The components :func:`conversation_flow` needs definitions of."""
+
+
+def conversation_flow(
+    definitions: Mapping[str, Mapping[str, Any]],
+    *,
+    model_base_url: str,
+    system_message: str = "You are a test assistant.",
+    model_inputs: Mapping[str, Any] | None = None,
+    credential: str | None = None,
+) -> Flow:
+    """ConversationChain on ``chatOpenAI`` at ``model_base_url`` with Buffer Memory, not yet created.
+
+    ``definitions`` holds the :data:`CONVERSATION_NODES` definitions; ``model_inputs`` go to the
+    chat model over the stand-in's settings (``{"allowImageUploads": True}``); with ``credential``
+    (an id) the model takes its key from that stored credential instead of a typed-in one.
+    """
+    flow = Flow.chatflow(Catalogue(definitions.values()))
+    model = _chat_model(flow, model_base_url)
+    model.inputs.update(model_inputs or {})
+    if credential is not None:
+        del model.inputs["openAIApiKey"]
+        model.credential = credential
+    memory = flow.add("bufferMemory")
+    chain = flow.add("conversationChain", inputs={"systemMessagePrompt": system_message})
+    flow.connect(model, chain, "model")
+    flow.connect(memory, chain, "memory")
+    return flow
+
+
+def _conversation_flow(client: Flowise, model_base_url: str, system_message: str) -> Flow:
+    definitions = _catalogue(client, *CONVERSATION_NODES)
+    return conversation_flow(definitions, model_base_url=model_base_url, system_message=system_message)
 
 
 def create_custom_assistant(
@@ -355,11 +303,8 @@ def create_custom_assistant(
     chatflow's id; delete both when done.
     """
     assistant_name = name or _name("assistant")
-    chatflow = client.chatflows.create(
-        name=assistant_name,
-        flow_data=_conversation_graph(client, model_base_url, instruction),
-        type="ASSISTANT",
-    )
+    flow = _conversation_flow(client, model_base_url, instruction)
+    chatflow = _create(client, flow, name=assistant_name, type="ASSISTANT")
     details = {
         "name": assistant_name,
         "instruction": instruction,
@@ -375,19 +320,17 @@ def create_custom_function_chatflow(
     client: Flowise, *, name: str | None = None, code: str = "return 'Echo: ' + $input;"
 ) -> Chatflow:
     """A single Custom JS Function ending node: no model, and not streamable (answers JSON)."""
-    defs = _definitions(client, "customFunction")
-    graph = flow(
-        [
-            node(
-                defs["customFunction"],
-                "customFunction_0",
-                inputs={"javascriptFunction": code},
-                output="EndingNode",
-            )
-        ],
-        [],
-    )
-    return client.chatflows.create(name=name or _name("custom-function"), flow_data=graph, type="CHATFLOW")
+    flow = custom_function_flow(_catalogue(client, "customFunction"), code=code)
+    return _create(client, flow, name=name or _name("custom-function"))
+
+
+def custom_function_flow(
+    definitions: Mapping[str, Mapping[str, Any]], *, code: str = "return 'Echo: ' + $input;"
+) -> Flow:
+    """One Custom JS Function ending node running ``code``, not yet created (needs its definition)."""
+    flow = Flow.chatflow(Catalogue(definitions.values()))
+    flow.add("customFunction", inputs={"javascriptFunction": code}, output="EndingNode")
+    return flow
 
 
 def create_rate_limited_chatflow(
@@ -461,29 +404,12 @@ def create_retrieval_chatflow(
     client: Flowise, *, model_base_url: str, store_id: str, name: str | None = None
 ) -> Chatflow:
     """Conversational retrieval QA over a document store, returning its source documents."""
-    defs = _definitions(client, "chatOpenAI", "documentStoreVS", "conversationalRetrievalQAChain")
-    graph = flow(
-        [
-            _chat_model(defs, model_base_url),
-            node(
-                defs["documentStoreVS"],
-                "documentStoreVS_0",
-                inputs={"selectedStore": store_id},
-                output="retriever",
-            ),
-            node(
-                defs["conversationalRetrievalQAChain"],
-                "conversationalRetrievalQAChain_0",
-                inputs={
-                    "model": ref("chatOpenAI_0"),
-                    "vectorStoreRetriever": ref("documentStoreVS_0"),
-                    "returnSourceDocuments": True,
-                },
-            ),
-        ],
-        [
-            edge("chatOpenAI_0", "conversationalRetrievalQAChain_0"),
-            edge("documentStoreVS_0", "conversationalRetrievalQAChain_0"),
-        ],
+    flow = Flow.chatflow(
+        _catalogue(client, "chatOpenAI", "documentStoreVS", "conversationalRetrievalQAChain")
     )
-    return client.chatflows.create(name=name or _name("retrieval"), flow_data=graph, type="CHATFLOW")
+    model = _chat_model(flow, model_base_url)
+    store = flow.add("documentStoreVS", inputs={"selectedStore": store_id}, output="retriever")
+    chain = flow.add("conversationalRetrievalQAChain", inputs={"returnSourceDocuments": True})
+    flow.connect(model, chain, "model")
+    flow.connect(store, chain, "vectorStoreRetriever")
+    return _create(client, flow, name=name or _name("retrieval"))

@@ -18,7 +18,7 @@ from flowise_integrations import (
     PermissionDeniedError,
 )
 from flowise_integrations.testing import LocalStack
-from flowise_integrations.testing._flowdata import flow, node
+from flowise_integrations.testing.flows import custom_function_flow
 from flowise_integrations.types.marketplace import MarketplaceTemplate
 from flowise_integrations.types.nodes import Node, NodeOption
 
@@ -202,10 +202,10 @@ async def test_list_templates(async_flowise_client: AsyncFlowise) -> None:
 
 async def test_custom_templates_need_template_permissions(async_flowise_client: AsyncFlowise) -> None:
     marketplace = async_flowise_client.marketplace
-    defs = (await async_flowise_client.nodes.get("customFunction")).to_wire()
+    defs = {"customFunction": (await async_flowise_client.nodes.get("customFunction")).to_wire()}
     chatflow = await async_flowise_client.chatflows.create(
         name=_name("template-source"),
-        flow_data=flow([node(defs, "customFunction_0", output="EndingNode")], []),
+        flow_data=custom_function_flow(defs).to_flow_data(),
         type="CHATFLOW",
     )
     try:

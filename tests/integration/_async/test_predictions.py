@@ -20,8 +20,9 @@ from flowise_integrations import (
     StreamError,
     Upload,
 )
+from flowise_integrations.flows import Catalogue, Flow
 from flowise_integrations.testing import ModelStandIn
-from flowise_integrations.testing._flowdata import edge, flow, node, ref
+from flowise_integrations.testing.flows import CONVERSATION_NODES, ECHO_AGENTFLOW_NODES, conversation_flow
 from flowise_integrations.types import Chatflow, HumanInput, HumanInputRequest, Prediction
 from flowise_integrations.types import stream_events as ev
 
@@ -58,14 +59,6 @@ def _last_messages(model: ModelStandIn) -> list[dict[str, Any]]:
 
 async def _definitions(client: AsyncFlowise, *names: str) -> dict[str, dict[str, Any]]:
     return {name: (await client.nodes.get(name)).to_wire() for name in names}
-
-
-async def _create_agentflow(
-    client: AsyncFlowise, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
-) -> Chatflow:
-    return await client.chatflows.create(
-        name=_name("predictions"), flow_data=flow(nodes, edges), type="AGENTFLOW"
-    )
 
 
 # --------------------------------------------------------------------------------------------- event order
@@ -346,28 +339,9 @@ async def test_image_upload_reaches_a_model_that_allows_images(
     async_flowise_client: AsyncFlowise, flowise_model: ModelStandIn
 ) -> None:
     client = async_flowise_client
-    defs = await _definitions(client, "chatOpenAI", "bufferMemory", "conversationChain")
-    graph = flow(
-        [
-            node(
-                defs["chatOpenAI"],
-                "chatOpenAI_0",
-                inputs={
-                    "modelName": "fake-model",
-                    "basepath": flowise_model.base_url,
-                    "openAIApiKey": "sk-stand-in",
-                    "allowImageUploads": True,
-                },
-            ),
-            node(defs["bufferMemory"], "bufferMemory_0"),
-            node(
-                defs["conversationChain"],
-                "conversationChain_0",
-                inputs={"model": ref("chatOpenAI_0"), "memory": ref("bufferMemory_0")},
-            ),
-        ],
-        [edge("chatOpenAI_0", "conversationChain_0"), edge("bufferMemory_0", "conversationChain_0")],
-    )
+    defs = await _definitions(client, *CONVERSATION_NODES)
+    images = {"allowImageUploads": True}
+    graph = conversation_flow(defs, model_base_url=flowise_model.base_url, model_inputs=images).to_flow_data()
     created = await client.chatflows.create(name=_name("images"), flow_data=graph, type="CHATFLOW")
     try:
         answer = await client.predictions.create(
@@ -494,25 +468,21 @@ async def test_human_input_stops_and_resumes(
 
 async def test_form_input(async_flowise_client: AsyncFlowise) -> None:
     client = async_flowise_client
-    defs = await _definitions(client, "startAgentflow", "directReplyAgentflow")
+    fields = [{"type": "string", "label": "Name", "name": "name", "addOptions": ""}]
+    defs = await _definitions(client, *ECHO_AGENTFLOW_NODES)
     start_inputs = {
         "startInputType": "formInput",
         "formTitle": "Order",
         "formDescription": "Who is ordering?",
-        "formInputTypes": [{"type": "string", "label": "Name", "name": "name", "addOptions": ""}],
+        "formInputTypes": fields,
     }
-    chatflow = await _create_agentflow(
-        client,
-        [
-            node(defs["startAgentflow"], "startAgentflow_0", inputs=start_inputs, node_type="agentFlow"),
-            node(
-                defs["directReplyAgentflow"],
-                "directReplyAgentflow_0",
-                inputs={"directReplyMessage": "Hello {{ $form.name }}"},
-                node_type="agentFlow",
-            ),
-        ],
-        [edge("startAgentflow_0", "directReplyAgentflow_0", node_type="agentFlow")],
+    form_flow = Flow.agentflow(Catalogue(defs.values()))
+    start = form_flow.add("startAgentflow", inputs=start_inputs)
+    form_flow.connect(
+        start, form_flow.add("directReplyAgentflow", inputs={"directReplyMessage": "Hello {{ $form.name }}"})
+    )
+    chatflow = await client.chatflows.create(
+        name=_name("predictions"), flow_data=form_flow.to_flow_data(), type="AGENTFLOW"
     )
     try:
         answer = await client.predictions.create(chatflow.id, form={"name": "Ada"})

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from flowise_integrations import AsyncFlowise, InternalServerError, NotFoundError
+from flowise_integrations.flows import Catalogue, Flow
 from flowise_integrations.testing import LocalStack
-from flowise_integrations.testing._flowdata import edge, flow, node, ref
-from flowise_integrations.testing.flows import DEFAULT_CORPUS, override_config_enabled
+from flowise_integrations.testing.flows import DEFAULT_CORPUS, custom_function_flow, override_config_enabled
 from flowise_integrations.types import Chatflow
 from flowise_integrations.types.document_stores import IndexingResult
 from flowise_integrations.types.upsert_history import UpsertRecord
@@ -36,22 +36,13 @@ async def _definitions(client: AsyncFlowise, *names: str) -> dict[str, dict[str,
     return {name: (await client.nodes.get(name)).to_wire() for name in names}
 
 
-def _memory_store(defs: dict[str, dict[str, Any]], node_id: str, loader_id: str) -> dict[str, Any]:
-    return node(
-        defs["memoryVectorStore"],
-        node_id,
-        inputs={"document": [ref(loader_id)], "embeddings": ref("localAIEmbeddings_0")},
-        output="retriever",
-    )
-
-
 class FlowMaker:
     """Builds upsert flows and remembers them for deletion."""
 
-    def __init__(self, client: AsyncFlowise, stack: LocalStack, defs: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, client: AsyncFlowise, stack: LocalStack, catalogue: Catalogue) -> None:
         self.client = client
         self.stack = stack
-        self.defs = defs
+        self.catalogue = catalogue
         self.created: list[str] = []
 
     async def create(
@@ -59,15 +50,10 @@ class FlowMaker:
     ) -> Chatflow:
         """One plainText loader and in-memory store per text (``memoryVectorStore_<i>``), or with
         ``file_loader=True`` a single textFile loader fed by uploaded files."""
-        defs = self.defs
-        nodes = [
-            node(
-                defs["localAIEmbeddings"],
-                "localAIEmbeddings_0",
-                inputs={"basePath": self.stack.model_base_url, "modelName": "stand-in"},
-            )
-        ]
-        edges = []
+        flow = Flow.chatflow(self.catalogue)
+        embeddings = flow.add(
+            "localAIEmbeddings", inputs={"basePath": self.stack.model_base_url, "modelName": "stand-in"}
+        )
         if file_loader:
             sources = [("textFile", {"metadata": json.dumps({"source": "upload"})})]
         else:
@@ -75,15 +61,12 @@ class FlowMaker:
                 ("plainText", {"text": text, "metadata": json.dumps({"source": f"t{i}"})})
                 for i, text in enumerate(texts)
             ]
-        for i, (loader, inputs) in enumerate(sources):
-            loader_id, store_id = f"{loader}_{i}", f"memoryVectorStore_{i}"
-            nodes += [
-                node(defs[loader], loader_id, inputs=inputs, output="document"),
-                _memory_store(defs, store_id, loader_id),
-            ]
-            edges += [edge(loader_id, store_id), edge("localAIEmbeddings_0", store_id)]
+        for loader, inputs in sources:
+            store = flow.add("memoryVectorStore", output="retriever")
+            flow.connect(flow.add(loader, inputs=inputs, output="document"), store, "document")
+            flow.connect(embeddings, store, "embeddings")
         chatflow = await self.client.chatflows.create(
-            name=_name("upsert-flow"), flow_data=flow(nodes, edges), type="CHATFLOW", api_config=api_config
+            name=_name("upsert-flow"), flow_data=flow.to_flow_data(), type="CHATFLOW", api_config=api_config
         )
         self.created.append(chatflow.id)
         return chatflow
@@ -94,7 +77,7 @@ async def flows(async_flowise_client: AsyncFlowise, flowise_stack: LocalStack) -
     defs = await _definitions(
         async_flowise_client, "plainText", "textFile", "localAIEmbeddings", "memoryVectorStore"
     )
-    maker = FlowMaker(async_flowise_client, flowise_stack, defs)
+    maker = FlowMaker(async_flowise_client, flowise_stack, Catalogue(defs.values()))
     yield maker
     for chatflow_id in maker.created:
         await async_flowise_client.chatflows.delete(chatflow_id)
@@ -223,7 +206,7 @@ async def test_upsert_errors(async_flowise_client: AsyncFlowise, flows: FlowMake
     defs = await _definitions(async_flowise_client, "customFunction")
     no_vectors = await async_flowise_client.chatflows.create(
         name=_name("no-vectors"),
-        flow_data=flow([node(defs["customFunction"], "customFunction_0", output="EndingNode")], []),
+        flow_data=custom_function_flow(defs).to_flow_data(),
         type="CHATFLOW",
     )
     try:

@@ -15,7 +15,7 @@ import pytest
 
 from flowise_integrations import Flowise, BadRequestError, InternalServerError, NotFoundError
 from flowise_integrations.testing import LocalStack, ModelStandIn
-from flowise_integrations.testing._flowdata import edge, flow, node, ref
+from flowise_integrations.testing.flows import CONVERSATION_NODES, conversation_flow
 from flowise_integrations.types import Chatflow, Prediction
 
 
@@ -34,32 +34,8 @@ def session_id(
 
 
 def _conversation_graph(client: Flowise, model_base_url: str) -> dict[str, Any]:
-    defs = {
-        name: (client.nodes.get(name)).to_wire()
-        for name in ("chatOpenAI", "bufferMemory", "conversationChain")
-    }
-    return flow(
-        [
-            node(
-                defs["chatOpenAI"],
-                "chatOpenAI_0",
-                inputs={
-                    "modelName": "fake-model",
-                    "temperature": 0,
-                    "streaming": True,
-                    "basepath": model_base_url,
-                    "openAIApiKey": "sk-stand-in",
-                },
-            ),
-            node(defs["bufferMemory"], "bufferMemory_0"),
-            node(
-                defs["conversationChain"],
-                "conversationChain_0",
-                inputs={"model": ref("chatOpenAI_0"), "memory": ref("bufferMemory_0")},
-            ),
-        ],
-        [edge("chatOpenAI_0", "conversationChain_0"), edge("bufferMemory_0", "conversationChain_0")],
-    )
+    defs = {name: (client.nodes.get(name)).to_wire() for name in CONVERSATION_NODES}
+    return conversation_flow(defs, model_base_url=model_base_url).to_flow_data()
 
 
 @pytest.fixture

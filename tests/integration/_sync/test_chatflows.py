@@ -13,8 +13,13 @@ import pytest
 
 from flowise_integrations import Flowise, AuthenticationError, NotFoundError, Page
 from flowise_integrations.testing import ModelStandIn
-from flowise_integrations.testing._flowdata import edge, flow, node, ref
-from flowise_integrations.testing.flows import ECHO_AGENTFLOW_NODES, echo_agentflow_graph
+from flowise_integrations.testing.flows import (
+    CONVERSATION_NODES,
+    ECHO_AGENTFLOW_NODES,
+    conversation_flow,
+    custom_function_flow,
+    echo_agentflow_graph,
+)
 from flowise_integrations.types import Chatflow
 
 OLD_TIMESTAMP = "2000-01-01T00:00:00.000Z"
@@ -35,18 +40,7 @@ def _echo_graph(client: Flowise, start_inputs: dict[str, Any] | None = None) -> 
 
 def _custom_function_graph(client: Flowise) -> dict[str, Any]:
     """One Custom JS Function ending node (a CHATFLOW without a model)."""
-    defs = _definitions(client, "customFunction")
-    return flow(
-        [
-            node(
-                defs["customFunction"],
-                "customFunction_0",
-                inputs={"javascriptFunction": "return 'Echo: ' + $input;"},
-                output="EndingNode",
-            )
-        ],
-        [],
-    )
+    return custom_function_flow(_definitions(client, "customFunction")).to_flow_data()
 
 
 def _delete_if_present(client: Flowise, chatflow_id: str) -> None:
@@ -316,28 +310,9 @@ def test_upload_config_reports_image_uploads(
 ) -> None:
     client = flowise_client
     model_url = flowise_model.base_url
-    defs = _definitions(client, "chatOpenAI", "bufferMemory", "conversationChain")
-    graph = flow(
-        [
-            node(
-                defs["chatOpenAI"],
-                "chatOpenAI_0",
-                inputs={
-                    "modelName": "fake-model",
-                    "basepath": model_url,
-                    "openAIApiKey": "sk-stand-in",
-                    "allowImageUploads": True,
-                },
-            ),
-            node(defs["bufferMemory"], "bufferMemory_0"),
-            node(
-                defs["conversationChain"],
-                "conversationChain_0",
-                inputs={"model": ref("chatOpenAI_0"), "memory": ref("bufferMemory_0")},
-            ),
-        ],
-        [edge("chatOpenAI_0", "conversationChain_0"), edge("bufferMemory_0", "conversationChain_0")],
-    )
+    defs = _definitions(client, *CONVERSATION_NODES)
+    images = conversation_flow(defs, model_base_url=model_url, model_inputs={"allowImageUploads": True})
+    graph = images.to_flow_data()
     created = client.chatflows.create(name=_name("images"), flow_data=graph, type="CHATFLOW")
     try:
         config = client.chatflows.get_upload_config(created.id)

@@ -16,7 +16,7 @@ import pytest
 
 from flowise_integrations import Flowise, NotFoundError
 from flowise_integrations._constants import REDACTED_CREDENTIAL_SENTINEL
-from flowise_integrations.testing._flowdata import edge, flow, node, ref
+from flowise_integrations.testing.flows import CONVERSATION_NODES, conversation_flow
 from flowise_integrations.types import Credential
 from flowise_integrations.types.credentials import URL_PASSWORD_MASK
 
@@ -254,34 +254,11 @@ def _credential_chatflow_graph(
     client: Flowise, *, model_base_url: str, credential_id: str
 ) -> dict[str, Any]:
     """ConversationChain whose chatOpenAI takes its key from the stored credential."""
-    defs = {
-        name: (client.nodes.get(name)).to_wire()
-        for name in ("chatOpenAI", "bufferMemory", "conversationChain")
-    }
-    model = node(
-        defs["chatOpenAI"],
-        "chatOpenAI_0",
-        inputs={
-            "modelName": "fake-model",
-            "temperature": 0,
-            "streaming": False,
-            "basepath": model_base_url,
-            "FLOWISE_CREDENTIAL_ID": credential_id,
-        },
+    defs = {name: (client.nodes.get(name)).to_wire() for name in CONVERSATION_NODES}
+    graph = conversation_flow(
+        defs, model_base_url=model_base_url, model_inputs={"streaming": False}, credential=credential_id
     )
-    model["data"]["credential"] = credential_id
-    return flow(
-        [
-            model,
-            node(defs["bufferMemory"], "bufferMemory_0"),
-            node(
-                defs["conversationChain"],
-                "conversationChain_0",
-                inputs={"model": ref("chatOpenAI_0"), "memory": ref("bufferMemory_0")},
-            ),
-        ],
-        [edge("chatOpenAI_0", "conversationChain_0"), edge("bufferMemory_0", "conversationChain_0")],
-    )
+    return graph.to_flow_data()
 
 
 def test_update_with_values_read_back_keeps_the_stored_password(
