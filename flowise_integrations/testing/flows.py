@@ -148,9 +148,16 @@ def create_form_agentflow(
     return _create(client, flow, name=name or _name("form-agentflow"))
 
 
-def _model_config(model_base_url: str, key: str) -> dict[str, Any]:
-    """An agentflow node's ``chatOpenAI`` settings on the model at ``model_base_url``."""
-    return {key: "chatOpenAI", **_STAND_IN, "basepath": model_base_url}
+def _model_inputs(prefix: str, model_base_url: str) -> dict[str, Any]:
+    """An agentflow model node's inputs (``llm``..., ``agent``...): ``chatOpenAI`` on the stand-in,
+    with the whole conversation as memory."""
+    return {
+        f"{prefix}Model": "chatOpenAI",
+        f"{prefix}ModelConfig": {f"{prefix}Model": "chatOpenAI", **_STAND_IN, "basepath": model_base_url},
+        f"{prefix}EnableMemory": True,
+        f"{prefix}MemoryType": "allMessages",
+        f"{prefix}ReturnResponseAs": "userMessage",
+    }
 
 
 def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | None = None) -> Chatflow:
@@ -161,16 +168,7 @@ def create_model_agentflow(client: Flowise, *, model_base_url: str, name: str | 
     """
     flow = Flow.agentflow(_catalogue(client, "startAgentflow", "llmAgentflow"))
     start = flow.add("startAgentflow", inputs={"startInputType": "chatInput"})
-    llm = flow.add(
-        "llmAgentflow",
-        inputs={
-            "llmModel": "chatOpenAI",
-            "llmModelConfig": _model_config(model_base_url, "llmModel"),
-            "llmEnableMemory": True,
-            "llmMemoryType": "allMessages",
-            "llmReturnResponseAs": "userMessage",
-        },
-    )
+    llm = flow.add("llmAgentflow", inputs=_model_inputs("llm", model_base_url))
     flow.connect(start, llm)
     return _create(client, flow, name=name or _name("model-agentflow"))
 
@@ -218,18 +216,8 @@ def create_tool_approval_agentflow(
     }
     flow = Flow.agentflow(_catalogue(client, "startAgentflow", "agentAgentflow"))
     start = flow.add("startAgentflow", inputs={"startInputType": "chatInput"})
-    agent = flow.add(
-        "agentAgentflow",
-        inputs={
-            "agentModel": "chatOpenAI",
-            "agentModelConfig": _model_config(model_base_url, "agentModel"),
-            "agentTools": [tool],
-            "agentMessages": [],
-            "agentEnableMemory": True,
-            "agentMemoryType": "allMessages",
-            "agentReturnResponseAs": "userMessage",
-        },
-    )
+    agent_inputs = {**_model_inputs("agent", model_base_url), "agentTools": [tool], "agentMessages": []}
+    agent = flow.add("agentAgentflow", inputs=agent_inputs)
     flow.connect(start, agent)
     return _create(client, flow, name=name or _name("tool-approval"))
 
