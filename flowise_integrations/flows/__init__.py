@@ -6,14 +6,15 @@
   :meth:`Flow.add` a node by its Flowise name, :meth:`Flow.connect` two nodes;
   :meth:`Flow.from_flow_data` loads any ``flowData`` and :meth:`Flow.to_flow_data` gives it back;
 * :func:`validate` / :func:`problems` — what the server's components would refuse, before upload;
-* :func:`diff` — what changed between two versions, in words.
+* :func:`diff` — what changed between two versions, in words;
+* :func:`credential_id` — a credential's id from its name, for :meth:`Flow.add`.
 
 Only the client's own dependencies are needed.
 """
 
 from ._catalogue import Catalogue, UnknownNodeError
 from ._diff import diff
-from ._graph import Flow, FlowBuildError, FlowEdge, FlowKind, FlowNode, ref
+from ._graph import Flow, FlowBuildError, FlowEdge, FlowKind, FlowNode, credential_id, ref
 from ._validate import FlowValidationError, Problem, problems, validate
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "FlowValidationError",
     "Problem",
     "UnknownNodeError",
+    "credential_id",
     "diff",
     "problems",
     "ref",

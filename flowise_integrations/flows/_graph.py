@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._exceptions import FlowiseError
 from ._catalogue import Catalogue
+
+if TYPE_CHECKING:
+    from ..types import Credential
 
 __all__ = ["Flow", "FlowBuildError", "FlowEdge", "FlowKind", "FlowNode"]
 
@@ -59,6 +62,20 @@ _ROW_HEIGHT = 260.0
 
 class FlowBuildError(FlowiseError, ValueError):
     """A flow cannot be built as asked: the message names the node, the input and what it expected."""
+
+
+def credential_id(credentials: Iterable[Credential], name: str) -> str:
+    """The id of the credential called ``name`` among ``credentials`` (``client.credentials.list()``).
+
+    Flows name credentials by id; this finds one by the name it has in Flowise's credential list.
+    """
+    listed = list(credentials)
+    matches = [c.id for c in listed if c.name == name]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise FlowBuildError(f"no credential is named {name!r}; there are: {sorted(c.name for c in listed)}")
+    raise FlowBuildError(f"{len(matches)} credentials are named {name!r}: pass one of their ids {matches}")
 
 
 def ref(node_id: str) -> str:
@@ -270,10 +287,10 @@ class Flow:
     ) -> FlowNode:
         """Add a node of the component ``name`` with ``inputs`` over its defaults.
 
-        ``credential`` is a credential id (see :func:`~flowise_integrations.flows.credential_id`
-        to find one by name); ``output`` picks a named output of a chatflow component with
-        several (``"retriever"``, ``"EndingNode"``). The node gets the next free id
-        (``chatOpenAI_0``, ``chatOpenAI_1``) and a place in the layout.
+        ``credential`` is a credential id (:func:`credential_id` finds one by name); ``output``
+        picks a named output of a chatflow component with several (``"retriever"``,
+        ``"EndingNode"``). The node gets the next free id (``chatOpenAI_0``, ``chatOpenAI_1``) and a
+        place in the layout.
         """
         if self.catalogue is None:
             raise FlowBuildError("this flow has no catalogue to build nodes from: pass catalogue=")
