@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 from .._constants import ENV_API_KEY, ENV_BASE_URL
 from .._exceptions import FlowiseError
 from .._version import __version__
-from . import _commands, _docstore, _mcp
+from . import _commands, _docstore, _flows, _mcp
 from ._common import EXIT_ERROR, CliError, CliState, exit_code_for
 
 __all__ = ["app", "run"]
@@ -67,6 +67,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(_commands.chatflows_app, name="chatflows")
+app.add_typer(_flows.flows_app, name="flows")
 app.command("predict")(_commands.predict)
 app.add_typer(_docstore.docstore_app, name="docstore")
 app.add_typer(_commands.variables_app, name="variables")

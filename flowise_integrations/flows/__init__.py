@@ -7,6 +7,7 @@
   :meth:`Flow.from_flow_data` loads any ``flowData`` and :meth:`Flow.to_flow_data` gives it back;
 * :func:`validate` / :func:`problems` — what the server's components would refuse, before upload;
 * :func:`diff` — what changed between two versions, in words;
+* :class:`FlowFile` — a flow with its name, type and id, as a JSON file for git;
 * :func:`credential_id` — a credential's id from its name, for :meth:`Flow.add`.
 
 Only the client's own dependencies are needed.
@@ -14,6 +15,7 @@ Only the client's own dependencies are needed.
 
 from ._catalogue import Catalogue, UnknownNodeError
 from ._diff import diff
+from ._files import FlowFile, FlowFileError
 from ._graph import Flow, FlowBuildError, FlowEdge, FlowKind, FlowNode, credential_id, ref
 from ._validate import FlowValidationError, Problem, problems, validate
 
@@ -22,6 +24,8 @@ __all__ = [
     "Flow",
     "FlowBuildError",
     "FlowEdge",
+    "FlowFile",
+    "FlowFileError",
     "FlowKind",
     "FlowNode",
     "FlowValidationError",
