@@ -154,9 +154,14 @@ def flowise_server(flowise_stack: LocalStack) -> LocalStack:
 
 @pytest.fixture
 def flowise_model(flowise_stack: LocalStack) -> Iterator[ModelStandIn]:
-    """The model stand-in; recorded requests, scripted replies and token delay are reset after the test."""
+    """The model stand-in, holding only what this test sends it.
+
+    Recorded requests and scripted replies are cleared before the test (other tests share the stack
+    without asking for this fixture) and after it, and the token delay is restored.
+    """
     model = flowise_stack.model
     token_delay = model.token_delay
+    model.reset()
     yield model
     model.reset()
     model.token_delay = token_delay
