@@ -7,21 +7,17 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.language_models import BaseChatModel, LangSmithParams
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from langchain_core.runnables import RunnableConfig
 from typing_extensions import override
 
 from .._core.prediction import place_system_text
 from ..types import HistoryMessage, Prediction, Upload
-from ..types import stream_events as ev
-from ._connection import FlowiseConnection, merge_override_config, session_kwargs
-from ._convert import StopCutter, cut_at_stop, messages_to_request, response_metadata, usage_metadata
+from ._convert import cut_at_stop, messages_to_request, response_metadata, usage_metadata
+from ._flow_model import ConfigurableSession, FlowiseFlowModel, acut_tokens, cut_tokens
 
 __all__ = ["ChatFlowise"]
-
-_CALL_KWARGS = frozenset({"chatflow_id", "model", "session_id", "override_config"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +38,7 @@ class _Call:
         }
 
 
-class ChatFlowise(FlowiseConnection, BaseChatModel):
+class ChatFlowise(ConfigurableSession[AIMessage, AIMessageChunk], FlowiseFlowModel, BaseChatModel):
     """A Flowise chatflow, agentflow or assistant as a chat model.
 
     The model and its prompt live in the flow; this class sends a conversation to it and returns
@@ -87,15 +83,6 @@ class ChatFlowise(FlowiseConnection, BaseChatModel):
                 print(chunk.content, end="")
     """
 
-    chatflow_id: str
-    """The chatflow, agentflow or assistant to run (its id)."""
-
-    session_id: str | None = None
-    """Flowise memory session for every call (``overrideConfig.sessionId``)."""
-
-    override_config: dict[str, Any] | None = None
-    """``overrideConfig`` sent with every call; only what the flow's API configuration enables applies."""
-
     system_message_key: str | None = None
     """Send system messages as this ``override_config`` key instead of prepending them to the question."""
 
@@ -108,35 +95,17 @@ class ChatFlowise(FlowiseConnection, BaseChatModel):
     max_tokens: int | None = None
     """Sent as ``override_config["maxTokens"]`` when set."""
 
-    stop: list[str] | None = None
-    """Stop sequences applied to the answer (the text is cut before the first one)."""
-
     streaming: bool = False
     """Stream from Flowise even for ``invoke`` (callbacks then see each token)."""
-
-    @property
-    def _llm_type(self) -> str:
-        return "flowise"
-
-    @classmethod
-    def is_lc_serializable(cls) -> bool:
-        return True
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
         return ["flowise_integrations", "langchain", "chat_models"]
 
     @property
-    def lc_secrets(self) -> dict[str, str]:
-        return {"api_key": "FLOWISE_API_KEY"}
-
-    @property
     def _identifying_params(self) -> dict[str, Any]:
         return {
-            "chatflow_id": self.chatflow_id,
-            "base_url": self._base_url,
-            "session_id": self.session_id,
-            "override_config": self.override_config,
+            **super()._identifying_params,
             "system_message_key": self.system_message_key,
             "history_mode": self.history_mode,
             "temperature": self.temperature,
@@ -145,83 +114,22 @@ class ChatFlowise(FlowiseConnection, BaseChatModel):
 
     @override
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
-        params = LangSmithParams(
-            ls_provider="flowise",
-            ls_model_name=kwargs.get("chatflow_id") or kwargs.get("model") or self.chatflow_id,
-            ls_model_type="chat",
-        )
+        params = self._tracing_params("chat", stop, kwargs)
         if self.temperature is not None:
             params["ls_temperature"] = self.temperature
         if self.max_tokens is not None:
             params["ls_max_tokens"] = self.max_tokens
-        if stop or self.stop:
-            params["ls_stop"] = stop or self.stop
         return params
-
-    # -- configurable session id: LangChain keeps `configurable` from `_generate`, so pick it up here
-
-    @override
-    def invoke(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig | None = None,
-        *,
-        stop: list[str] | None = None,
-        **kwargs: Any,
-    ) -> AIMessage:
-        return super().invoke(input, config, stop=stop, **session_kwargs(config, kwargs))
-
-    @override
-    async def ainvoke(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig | None = None,
-        *,
-        stop: list[str] | None = None,
-        **kwargs: Any,
-    ) -> AIMessage:
-        return await super().ainvoke(input, config, stop=stop, **session_kwargs(config, kwargs))
-
-    @override
-    def stream(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig | None = None,
-        *,
-        stop: list[str] | None = None,
-        **kwargs: Any,
-    ) -> Iterator[AIMessageChunk]:
-        return super().stream(input, config, stop=stop, **session_kwargs(config, kwargs))
-
-    @override
-    def astream(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig | None = None,
-        *,
-        stop: list[str] | None = None,
-        **kwargs: Any,
-    ) -> AsyncIterator[AIMessageChunk]:
-        return super().astream(input, config, stop=stop, **session_kwargs(config, kwargs))
 
     # -- requests
 
     def _prepare(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> _Call:
-        unknown = set(kwargs) - _CALL_KWARGS
-        if unknown:
-            raise TypeError(
-                f"unexpected keyword argument(s) {sorted(unknown)}; ChatFlowise takes {sorted(_CALL_KWARGS)}"
-            )
-        request = messages_to_request(messages)
-        session_id = kwargs.get("session_id")
-        override_config = merge_override_config(
+        override_config = self._override_config(
+            kwargs,
             {"temperature": self.temperature} if self.temperature is not None else None,
             {"maxTokens": self.max_tokens} if self.max_tokens is not None else None,
-            self.override_config,
-            {"sessionId": self.session_id} if self.session_id else None,
-            {"sessionId": session_id} if session_id else None,
-            kwargs.get("override_config"),
         )
+        request = messages_to_request(messages)
         question, system_override = place_system_text(
             request.question, request.system, self.system_message_key
         )
@@ -230,7 +138,7 @@ class ChatFlowise(FlowiseConnection, BaseChatModel):
             self.history_mode == "auto" and "sessionId" not in override_config
         )
         return _Call(
-            chatflow_id=kwargs.get("chatflow_id") or kwargs.get("model") or self.chatflow_id,
+            chatflow_id=self._target(kwargs),
             question=question,
             history=request.history if send_history and request.history else None,
             uploads=request.uploads or None,
@@ -239,7 +147,7 @@ class ChatFlowise(FlowiseConnection, BaseChatModel):
 
     def _result(self, prediction: Prediction, call: _Call, stop: list[str] | None) -> ChatResult:
         message = AIMessage(
-            content=cut_at_stop(prediction.text, stop if stop is not None else self.stop),
+            content=cut_at_stop(prediction.text, self._stop_for(stop)),
             response_metadata=response_metadata(prediction, call.chatflow_id),
             usage_metadata=usage_metadata(prediction.usage),
         )
@@ -296,20 +204,13 @@ class ChatFlowise(FlowiseConnection, BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         call = self._prepare(messages, kwargs)
-        cutter = StopCutter(stop if stop is not None else self.stop)
         with self._client.predictions.stream(call.chatflow_id, call.question, **call.arguments()) as stream:
-            for event in stream:
-                if isinstance(event, ev.TokenEvent) and (text := cutter.feed(event.data)):
-                    chunk = self._chunk(text)
-                    if run_manager:
-                        run_manager.on_llm_new_token(text, chunk=chunk)
-                    yield chunk
+            for text in cut_tokens(stream, self._stop_for(stop)):
+                chunk = self._chunk(text)
+                if run_manager:
+                    run_manager.on_llm_new_token(text, chunk=chunk)
+                yield chunk
             prediction = stream.final()
-        if tail := cutter.flush():
-            chunk = self._chunk(tail)
-            if run_manager:
-                run_manager.on_llm_new_token(tail, chunk=chunk)
-            yield chunk
         yield self._last_chunk(prediction, call)
 
     @override
@@ -321,19 +222,12 @@ class ChatFlowise(FlowiseConnection, BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         call = self._prepare(messages, kwargs)
-        cutter = StopCutter(stop if stop is not None else self.stop)
         stream = self._async_client.predictions.stream(call.chatflow_id, call.question, **call.arguments())
         async with stream:
-            async for event in stream:
-                if isinstance(event, ev.TokenEvent) and (text := cutter.feed(event.data)):
-                    chunk = self._chunk(text)
-                    if run_manager:
-                        await run_manager.on_llm_new_token(text, chunk=chunk)
-                    yield chunk
+            async for text in acut_tokens(stream, self._stop_for(stop)):
+                chunk = self._chunk(text)
+                if run_manager:
+                    await run_manager.on_llm_new_token(text, chunk=chunk)
+                yield chunk
             prediction = await stream.final()
-        if tail := cutter.flush():
-            chunk = self._chunk(tail)
-            if run_manager:
-                await run_manager.on_llm_new_token(tail, chunk=chunk)
-            yield chunk
         yield self._last_chunk(prediction, call)

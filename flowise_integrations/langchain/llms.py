@@ -12,16 +12,13 @@ from langchain_core.outputs import GenerationChunk
 from langchain_core.runnables import Runnable, RunnableConfig
 from typing_extensions import override
 
-from ..types import stream_events as ev
-from ._connection import FlowiseConnection, merge_override_config, session_kwargs
-from ._convert import StopCutter, cut_at_stop
+from ._convert import cut_at_stop
+from ._flow_model import ConfigurableSession, FlowiseFlowModel, acut_tokens, cut_tokens
 
 __all__ = ["FlowiseLLM"]
 
-_CALL_KWARGS = frozenset({"chatflow_id", "model", "session_id", "override_config"})
 
-
-class FlowiseLLM(FlowiseConnection, LLM):
+class FlowiseLLM(ConfigurableSession[str, str], FlowiseFlowModel, LLM):
     """A Flowise chatflow or agentflow as an LLM: the prompt is the question, the answer the text.
 
     Sessions, ``override_config`` and per-call ``chatflow_id``/``model`` work as in
@@ -40,99 +37,15 @@ class FlowiseLLM(FlowiseConnection, LLM):
             llm.invoke("Why is the sky blue?")
     """
 
-    chatflow_id: str
-    """The chatflow, agentflow or assistant to run (its id)."""
-
-    session_id: str | None = None
-    """Flowise memory session for every call (``overrideConfig.sessionId``)."""
-
-    override_config: dict[str, Any] | None = None
-    """``overrideConfig`` sent with every call; only what the flow's API configuration enables applies."""
-
-    stop: list[str] | None = None
-    """Stop sequences applied to the answer (the text is cut before the first one)."""
-
-    @property
-    def _llm_type(self) -> str:
-        return "flowise"
-
-    @classmethod
-    def is_lc_serializable(cls) -> bool:
-        return True
-
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
         return ["flowise_integrations", "langchain", "llms"]
 
-    @property
-    def lc_secrets(self) -> dict[str, str]:
-        return {"api_key": "FLOWISE_API_KEY"}
-
-    @property
-    def _identifying_params(self) -> dict[str, Any]:
-        return {
-            "chatflow_id": self.chatflow_id,
-            "base_url": self._base_url,
-            "session_id": self.session_id,
-            "override_config": self.override_config,
-        }
-
     @override
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
-        params = LangSmithParams(
-            ls_provider="flowise",
-            ls_model_name=kwargs.get("chatflow_id") or kwargs.get("model") or self.chatflow_id,
-            ls_model_type="llm",
-        )
-        if stop or self.stop:
-            params["ls_stop"] = stop or self.stop
-        return params
+        return self._tracing_params("llm", stop, kwargs)
 
-    # -- configurable session id (see ChatFlowise) and one run per prompt in batches
-
-    @override
-    def invoke(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig | None = None,
-        *,
-        stop: list[str] | None = None,
-        **kwargs: Any,
-    ) -> str:
-        return super().invoke(input, config, stop=stop, **session_kwargs(config, kwargs))
-
-    @override
-    async def ainvoke(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig | None = None,
-        *,
-        stop: list[str] | None = None,
-        **kwargs: Any,
-    ) -> str:
-        return await super().ainvoke(input, config, stop=stop, **session_kwargs(config, kwargs))
-
-    @override
-    def stream(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig | None = None,
-        *,
-        stop: list[str] | None = None,
-        **kwargs: Any,
-    ) -> Iterator[str]:
-        return super().stream(input, config, stop=stop, **session_kwargs(config, kwargs))
-
-    @override
-    def astream(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig | None = None,
-        *,
-        stop: list[str] | None = None,
-        **kwargs: Any,
-    ) -> AsyncIterator[str]:
-        return super().astream(input, config, stop=stop, **session_kwargs(config, kwargs))
+    # -- one run per prompt in batches (LLM's own batch sends all prompts in one generate call)
 
     @override
     def batch(
@@ -158,22 +71,6 @@ class FlowiseLLM(FlowiseConnection, LLM):
 
     # -- requests
 
-    def _request(self, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
-        unknown = set(kwargs) - _CALL_KWARGS
-        if unknown:
-            raise TypeError(
-                f"unexpected keyword argument(s) {sorted(unknown)}; FlowiseLLM takes {sorted(_CALL_KWARGS)}"
-            )
-        session_id = kwargs.get("session_id")
-        override_config = merge_override_config(
-            self.override_config,
-            {"sessionId": self.session_id} if self.session_id else None,
-            {"sessionId": session_id} if session_id else None,
-            kwargs.get("override_config"),
-        )
-        chatflow_id = kwargs.get("chatflow_id") or kwargs.get("model") or self.chatflow_id
-        return chatflow_id, override_config or None
-
     @override
     def _call(
         self,
@@ -182,9 +79,11 @@ class FlowiseLLM(FlowiseConnection, LLM):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> str:
-        chatflow_id, override_config = self._request(kwargs)
-        prediction = self._client.predictions.create(chatflow_id, prompt, override_config=override_config)
-        return cut_at_stop(prediction.text, stop if stop is not None else self.stop)
+        override_config = self._override_config(kwargs) or None
+        prediction = self._client.predictions.create(
+            self._target(kwargs), prompt, override_config=override_config
+        )
+        return cut_at_stop(prediction.text, self._stop_for(stop))
 
     @override
     async def _acall(
@@ -194,11 +93,11 @@ class FlowiseLLM(FlowiseConnection, LLM):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> str:
-        chatflow_id, override_config = self._request(kwargs)
+        override_config = self._override_config(kwargs) or None
         prediction = await self._async_client.predictions.create(
-            chatflow_id, prompt, override_config=override_config
+            self._target(kwargs), prompt, override_config=override_config
         )
-        return cut_at_stop(prediction.text, stop if stop is not None else self.stop)
+        return cut_at_stop(prediction.text, self._stop_for(stop))
 
     @override
     def _stream(
@@ -208,20 +107,15 @@ class FlowiseLLM(FlowiseConnection, LLM):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[GenerationChunk]:
-        chatflow_id, override_config = self._request(kwargs)
-        cutter = StopCutter(stop if stop is not None else self.stop)
-        with self._client.predictions.stream(chatflow_id, prompt, override_config=override_config) as stream:
-            for event in stream:
-                if isinstance(event, ev.TokenEvent) and (text := cutter.feed(event.data)):
-                    chunk = GenerationChunk(text=text)
-                    if run_manager:
-                        run_manager.on_llm_new_token(text, chunk=chunk)
-                    yield chunk
-        if tail := cutter.flush():
-            chunk = GenerationChunk(text=tail)
-            if run_manager:
-                run_manager.on_llm_new_token(tail, chunk=chunk)
-            yield chunk
+        override_config = self._override_config(kwargs) or None
+        with self._client.predictions.stream(
+            self._target(kwargs), prompt, override_config=override_config
+        ) as stream:
+            for text in cut_tokens(stream, self._stop_for(stop)):
+                chunk = GenerationChunk(text=text)
+                if run_manager:
+                    run_manager.on_llm_new_token(text, chunk=chunk)
+                yield chunk
 
     @override
     async def _astream(
@@ -231,18 +125,13 @@ class FlowiseLLM(FlowiseConnection, LLM):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[GenerationChunk]:
-        chatflow_id, override_config = self._request(kwargs)
-        cutter = StopCutter(stop if stop is not None else self.stop)
-        stream = self._async_client.predictions.stream(chatflow_id, prompt, override_config=override_config)
+        override_config = self._override_config(kwargs) or None
+        stream = self._async_client.predictions.stream(
+            self._target(kwargs), prompt, override_config=override_config
+        )
         async with stream:
-            async for event in stream:
-                if isinstance(event, ev.TokenEvent) and (text := cutter.feed(event.data)):
-                    chunk = GenerationChunk(text=text)
-                    if run_manager:
-                        await run_manager.on_llm_new_token(text, chunk=chunk)
-                    yield chunk
-        if tail := cutter.flush():
-            chunk = GenerationChunk(text=tail)
-            if run_manager:
-                await run_manager.on_llm_new_token(tail, chunk=chunk)
-            yield chunk
+            async for text in acut_tokens(stream, self._stop_for(stop)):
+                chunk = GenerationChunk(text=text)
+                if run_manager:
+                    await run_manager.on_llm_new_token(text, chunk=chunk)
+                yield chunk
