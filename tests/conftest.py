@@ -11,6 +11,8 @@ from flowise_integrations import Flowise
 from flowise_integrations.testing import LocalStack, ModelStandIn, flows
 from flowise_integrations.types import Chatflow, Tool
 
+pytest_plugins = ["tests.unit.mock_clients"]
+
 
 @pytest.fixture
 def agent_model() -> Iterator[ModelStandIn]:

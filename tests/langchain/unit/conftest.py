@@ -7,8 +7,7 @@ results.
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,10 +15,8 @@ import pytest
 import pytest_socket
 
 from flowise_integrations import AsyncFlowise, Flowise
-from tests.unit.mock_flowise import MockFlowise
+from tests.unit.mock_clients import sse
 
-BASE_URL = "http://flowise.test"
-API_KEY = "test-key-123"
 CHATFLOW_ID = "b49fbe6d-104b-4537-bd29-543c403d63ef"
 OTHER_CHATFLOW_ID = "168d7d26-4688-46f0-953e-4e570ba010c3"
 STORE_ID = "914c5350-2f5e-4be9-9bb1-50bfebcb9837"
@@ -32,12 +29,6 @@ def _no_network() -> Iterator[None]:
     pytest_socket.disable_socket(allow_unix_socket=True)
     yield
     pytest_socket.enable_socket()
-
-
-def sse(*events: dict[str, Any]) -> httpx.Response:
-    """A streamed prediction, framed as Flowise frames it."""
-    body = b"".join(b"message:\ndata:" + json.dumps(e).encode() + b"\n\n" for e in events)
-    return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
 
 
 def metadata_event(chat_id: str = "chat-1", session_id: str | None = None) -> dict[str, Any]:
@@ -85,23 +76,6 @@ SKY_DOC = {
 
 
 @pytest.fixture
-def server() -> MockFlowise:
-    return MockFlowise()
-
-
-@pytest.fixture
-def sync_client(server: MockFlowise) -> Iterator[Flowise]:
-    with httpx.Client(transport=httpx.MockTransport(server.handle)) as http:
-        yield Flowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
-
-
-@pytest.fixture
-async def async_client(server: MockFlowise) -> AsyncIterator[AsyncFlowise]:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(server.handle)) as http:
-        yield AsyncFlowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
-
-
-@pytest.fixture
-def clients(sync_client: Flowise, async_client: AsyncFlowise) -> dict[str, Any]:
+def clients(client: Flowise, async_client: AsyncFlowise) -> dict[str, Any]:
     """Keyword arguments that connect a component to the mock server."""
-    return {"client": sync_client, "async_client": async_client}
+    return {"client": client, "async_client": async_client}

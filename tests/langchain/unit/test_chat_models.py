@@ -14,17 +14,16 @@ from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, Sys
 
 from flowise_integrations import NotFoundError, StreamError
 from flowise_integrations.langchain import ChatFlowise
+from tests.unit.mock_clients import API_KEY, sse
 from tests.unit.mock_flowise import MockFlowise
 
 from .conftest import (
-    API_KEY,
     CHATFLOW_ID,
     OTHER_CHATFLOW_ID,
     PREDICTION,
     SKY_DOC,
     metadata_event,
     prediction_json,
-    sse,
     token_stream,
 )
 
@@ -348,10 +347,10 @@ async def test_async_stream_errors_are_raised_unchanged(server: MockFlowise, cha
 # -- configuration and secrets
 
 
-def test_only_one_injected_client_gives_both_the_same_settings(server: MockFlowise, sync_client: Any) -> None:
-    chat = ChatFlowise(chatflow_id=CHATFLOW_ID, client=sync_client)
-    assert chat._async_client._config is sync_client._config
-    assert chat._client is sync_client
+def test_only_one_injected_client_gives_both_the_same_settings(server: MockFlowise, client: Any) -> None:
+    chat = ChatFlowise(chatflow_id=CHATFLOW_ID, client=client)
+    assert chat._async_client._config is client._config
+    assert chat._client is client
 
 
 def test_settings_from_fields_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,8 +10,9 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 from syrupy.assertion import SnapshotAssertion
 
 from flowise_integrations.langchain import ChatFlowise
+from tests.unit.mock_clients import BASE_URL
 
-from .conftest import BASE_URL, CHATFLOW_ID
+from .conftest import CHATFLOW_ID
 
 
 class TestChatFlowiseUnit(ChatModelUnitTests):

@@ -11,9 +11,10 @@ from langchain_core.load import dumps
 
 from flowise_integrations import NotFoundError
 from flowise_integrations.langchain import FlowiseLLM
+from tests.unit.mock_clients import API_KEY
 from tests.unit.mock_flowise import MockFlowise
 
-from .conftest import API_KEY, CHATFLOW_ID, PREDICTION, prediction_json, token_stream
+from .conftest import CHATFLOW_ID, PREDICTION, prediction_json, token_stream
 
 
 @pytest.fixture

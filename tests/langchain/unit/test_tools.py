@@ -14,10 +14,11 @@ from langchain_tests.unit_tests import ToolsUnitTests
 from flowise_integrations import InternalServerError, Prediction
 from flowise_integrations.langchain import FlowiseChatflowTool, FlowiseCustomTool, FlowiseToolkit
 from flowise_integrations.types import Chatflow, Tool
+from tests.unit.mock_clients import API_KEY, BASE_URL
 from tests.unit.mock_flowise import MockFlowise
 from tests.unit.recorded import recorded
 
-from .conftest import API_KEY, BASE_URL, CHATFLOW_ID, OTHER_CHATFLOW_ID, PREDICTION, prediction_json
+from .conftest import CHATFLOW_ID, OTHER_CHATFLOW_ID, PREDICTION, prediction_json
 
 ADD_TOOL: dict[str, Any] = {
     "id": "6cf87d15-204b-441c-8cd4-66e3cc020f22",

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
@@ -20,30 +18,13 @@ import flowise_integrations.langgraph as lg
 from flowise_integrations import AsyncFlowise, Flowise
 from flowise_integrations.langgraph import FlowiseAgentflowNode
 from flowise_integrations.types import HumanInputRequest
+from tests.unit.mock_clients import API_KEY, BASE_URL
 from tests.unit.mock_flowise import MockFlowise
 from tests.unit.recorded import recorded, recorded_body
 
 FLOW = "b49fbe6d-104b-4537-bd29-543c403d63ef"
 ROUTE = f"prediction/{FLOW}"
-API_KEY = "test-key-123"
 CONFIG: Any = {"configurable": {"thread_id": "t-1"}}
-
-
-@pytest.fixture
-def server() -> MockFlowise:
-    return MockFlowise()
-
-
-@pytest.fixture
-def client(server: MockFlowise) -> Iterator[Flowise]:
-    with httpx.Client(transport=httpx.MockTransport(server.handle)) as http:
-        yield Flowise("http://flowise.test", api_key=API_KEY, max_retries=0, http_client=http)
-
-
-@pytest.fixture
-async def async_client(server: MockFlowise) -> AsyncIterator[AsyncFlowise]:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(server.handle)) as http:
-        yield AsyncFlowise("http://flowise.test", api_key=API_KEY, max_retries=0, http_client=http)
 
 
 class FormState(MessagesState):
@@ -158,6 +139,6 @@ def test_a_form_that_is_not_a_dict_is_refused(server: MockFlowise, client: Flowi
 
 
 def test_the_key_stays_out_of_repr_and_serialization() -> None:
-    node = FlowiseAgentflowNode(chatflow_id=FLOW, base_url="http://flowise.test", api_key=API_KEY)
+    node = FlowiseAgentflowNode(chatflow_id=FLOW, base_url=BASE_URL, api_key=API_KEY)
     assert API_KEY not in repr(node)
     assert API_KEY not in node.model_dump_json()

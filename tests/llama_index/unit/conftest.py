@@ -3,7 +3,6 @@ shaped like the ones Flowise 3.1.4 sends."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -11,10 +10,8 @@ import httpx
 import pytest
 
 from flowise_integrations import AsyncFlowise, Flowise
-from tests.unit.mock_flowise import MockFlowise
+from tests.unit.mock_clients import API_KEY, BASE_URL
 
-BASE_URL = "http://flowise.test"
-API_KEY = "li-test-key-7f3a"
 FLOW = "5b9ee2a3-3c3d-4f5c-9b2c-0b1e6f4f4f4f"
 STORE = "7b0f3a10-79ca-4fa0-9628-1b3a8671d3cb"
 PREDICTION = f"prediction/{FLOW}"
@@ -44,12 +41,6 @@ def prediction_body(text: str = "FAKE: Why is the sky blue?", **extra: Any) -> d
     }
 
 
-def sse(*events: dict[str, Any]) -> httpx.Response:
-    """A streamed prediction in Flowise's framing."""
-    body = b"".join(b"message:\ndata:" + json.dumps(e).encode() + b"\n\n" for e in events)
-    return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
-
-
 def token_events(
     *tokens: str, sources: list[dict[str, Any]] | None = None, chat_id: str = "chat-s"
 ) -> list[dict[str, Any]]:
@@ -66,23 +57,6 @@ def token_events(
     )
     events.append({"event": "end", "data": "[DONE]"})
     return events
-
-
-@pytest.fixture
-def server() -> MockFlowise:
-    return MockFlowise()
-
-
-@pytest.fixture
-def client(server: MockFlowise) -> Iterator[Flowise]:
-    with httpx.Client(transport=httpx.MockTransport(server.handle)) as http:
-        yield Flowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
-
-
-@pytest.fixture
-async def async_client(server: MockFlowise) -> AsyncIterator[AsyncFlowise]:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(server.handle)) as http:
-        yield AsyncFlowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
 
 
 def _refuse(request: httpx.Request) -> httpx.Response:

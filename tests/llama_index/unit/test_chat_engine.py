@@ -11,9 +11,10 @@ from llama_index.core.chat_engine.types import AgentChatResponse, BaseChatEngine
 
 from flowise_integrations import AsyncFlowise, Flowise, NotFoundError
 from flowise_integrations.llama_index import FlowiseChatEngine
+from tests.unit.mock_clients import sse
 from tests.unit.mock_flowise import MockFlowise
 
-from .conftest import FLOW, PREDICTION, SKY, prediction_body, sse, token_events
+from .conftest import FLOW, PREDICTION, SKY, prediction_body, token_events
 
 MESSAGES = f"chatmessage/{FLOW}"
 

@@ -14,9 +14,10 @@ from llama_index.core.prompts import PromptTemplate
 
 from flowise_integrations import AsyncFlowise, Flowise, Prediction, RateLimitError, StreamError
 from flowise_integrations.llama_index import FlowiseLLM
+from tests.unit.mock_clients import sse
 from tests.unit.mock_flowise import MockFlowise
 
-from .conftest import FLOW, PREDICTION, SKY, prediction_body, sse, token_events
+from .conftest import FLOW, PREDICTION, SKY, prediction_body, token_events
 
 SECRET = "sk-llm-secret-value"
 

@@ -13,9 +13,10 @@ from llama_index.core.tools import QueryEngineTool
 
 from flowise_integrations import AsyncFlowise, Flowise, NotFoundError, StreamError
 from flowise_integrations.llama_index import FlowiseQueryEngine
+from tests.unit.mock_clients import sse
 from tests.unit.mock_flowise import MockFlowise
 
-from .conftest import FLOW, PREDICTION, SKY, VOLCANO, prediction_body, sse, token_events
+from .conftest import FLOW, PREDICTION, SKY, VOLCANO, prediction_body, token_events
 
 
 def engine(

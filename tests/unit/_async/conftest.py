@@ -1,4 +1,4 @@
-"""Clients wired to a :class:`MockFlowise` through httpx's mock transport (no network)."""
+"""The client under test, async here and sync in the generated twin, on the shared mock ``server``."""
 
 from __future__ import annotations
 
@@ -8,15 +8,8 @@ import httpx
 import pytest
 
 from flowise_integrations import AsyncFlowise
+from tests.unit.mock_clients import API_KEY, BASE_URL
 from tests.unit.mock_flowise import MockFlowise
-
-BASE_URL = "http://flowise.test"
-API_KEY = "test-key-123"
-
-
-@pytest.fixture
-def server() -> MockFlowise:
-    return MockFlowise()
 
 
 @pytest.fixture
