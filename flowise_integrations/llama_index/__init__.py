@@ -26,10 +26,11 @@ except ImportError as exc:
     raise MissingDependencyError("llama-index-core", "llama-index") from exc
 
 from .chat_engine import FlowiseChatEngine
+from .function_tools import atools_from_server, chatflow_tool, custom_tool, tools_from_server
 from .llms import FlowiseLLM
 from .query_engine import FlowiseQueryEngine
 from .retrievers import FlowiseRetriever
-from .tools import FlowiseToolSpec, atools_from_server, chatflow_tool, custom_tool, tools_from_server
+from .tool_spec import FlowiseToolSpec
 from .workflows import FlowiseAgentflowWorkflow, FlowiseInputRequiredEvent
 
 __all__ = [
