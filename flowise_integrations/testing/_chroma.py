@@ -98,6 +98,7 @@ class LocalChroma(Service):
             log_path=data_dir / _LOG_NAME,
             env=self._child_env(),
             cwd=data_dir,
+            scratch=data_dir if self._given_path is None else None,
         )
         self._data_dir, self._port, self._process = data_dir, port, process
         try:

@@ -135,6 +135,7 @@ class LocalPostgres(Service):
                 ],
                 log_path=root / "postgres.log",
                 cwd=root,
+                scratch=root,
                 user=run_as,
                 stop_signal=signal.SIGINT,  # "fast" shutdown: do not wait for clients to leave
             )

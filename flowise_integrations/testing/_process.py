@@ -7,7 +7,8 @@ refuses to run as root (PostgreSQL) is started as another system user when the h
 
 A program that is killed (not stopped) cannot stop its servers, so every start is recorded in a
 per-user directory and the next start anywhere stops the servers whose owner is gone (Linux:
-processes are told apart by their start time in ``/proc``, so a reused pid is never signalled).
+processes are told apart by their start time in ``/proc``, so a reused pid is never signalled),
+then removes the temporary directory the server worked in, once the server has exited.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -52,21 +54,31 @@ def _record_path(pid: int) -> Path:
     return _REGISTRY / f"{pid}.json"
 
 
-def _record(pid: int, name: str) -> None:
+def _record(pid: int, name: str, scratch: Path | None) -> None:
     started, owner_started = _start_time(pid), _start_time(os.getpid())
     if started is None or owner_started is None:
         return  # no /proc: nothing could be verified later, so nothing is recorded
     record = {"pid": pid, "started": started, "owner": os.getpid(), "owner_started": owner_started}
+    if scratch is not None:
+        record["scratch"] = str(scratch)
     with contextlib.suppress(OSError):  # a registry that cannot be written only loses the sweep
         _REGISTRY.mkdir(parents=True, exist_ok=True)
         _record_path(pid).write_text(json.dumps({**record, "name": name}))
 
 
+def _wait_gone(pid: int, started: str, timeout: float) -> None:
+    """Wait until the process ``pid`` that started at ``started`` has exited (or ``timeout`` passed)."""
+    deadline = time.monotonic() + timeout
+    while _start_time(pid) == started and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def stop_orphans() -> list[str]:
     """Stop the servers whose owning process died without stopping them; returns their names.
 
-    A record is acted on only when its owner is gone and its server is still the very process that
-    was started (same pid and start time); records of servers that are gone are removed.
+    A record is acted on only when its owner is gone: its server is killed if it is still the very
+    process that was started (same pid and start time), its scratch directory is removed, and the
+    record is dropped.
     """
     stopped: list[str] = []
     try:
@@ -85,7 +97,10 @@ def stop_orphans() -> list[str]:
         if _start_time(pid) == record["started"]:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
+            _wait_gone(pid, record["started"], timeout=10.0)  # so nothing writes into its scratch
             stopped.append(str(record.get("name", pid)))
+        if isinstance(scratch := record.get("scratch"), str):
+            shutil.rmtree(scratch, ignore_errors=True)
         path.unlink(missing_ok=True)
     return stopped
 
@@ -103,7 +118,10 @@ class ManagedProcess:
         cwd: Path | None = None,
         user: str | None = None,
         stop_signal: signal.Signals = signal.SIGTERM,
+        scratch: Path | None = None,
     ) -> None:
+        """``scratch`` is a temporary directory the process works in (its data, its log) that the
+        owner removes after :meth:`stop`; if the owner dies instead, the orphan sweep removes it."""
         self.name = name
         self.argv = list(argv)
         self.log_path = log_path
@@ -111,6 +129,7 @@ class ManagedProcess:
         self._cwd = cwd
         self._user = user
         self._stop_signal = stop_signal
+        self._scratch = scratch
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -139,7 +158,7 @@ class ManagedProcess:
                 )
             except OSError as exc:
                 raise HarnessError(f"could not start {self.name} ({self.argv[0]}): {exc}") from exc
-        _record(self._proc.pid, self.name)
+        _record(self._proc.pid, self.name, self._scratch)
 
     def wait_until(self, ready: Callable[[], bool], *, timeout: float, what: str) -> None:
         """Poll ``ready`` until it is true; fail fast if the process exits, with the log's tail."""

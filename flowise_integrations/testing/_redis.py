@@ -120,6 +120,7 @@ class LocalRedis(Service):
             ],
             log_path=self._data_dir / "redis.log",
             cwd=self._data_dir,
+            scratch=self._data_dir,
         )
         self._process = process
         try:

@@ -247,6 +247,7 @@ class LocalFlowise(Service):
                         log_path=self.data_dir / log_name,
                         env=env,
                         cwd=install_dir,
+                        scratch=self._owned_data_dir(),
                     )
                 )
                 return FlowiseProcess(self, managed[-1], role)

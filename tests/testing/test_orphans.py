@@ -28,7 +28,9 @@ OWNER = textwrap.dedent(
     from pathlib import Path
     from flowise_integrations.testing._process import ManagedProcess
 
-    server = ManagedProcess("orphan-to-be", {argv!r}, log_path=Path({log!r}))
+    scratch = Path({scratch!r})
+    scratch.mkdir()
+    server = ManagedProcess("orphan-to-be", {argv!r}, log_path=scratch / "orphan.log", scratch=scratch)
     server.start()
     print(server.pid, flush=True)
     sys.stdin.read()  # until killed
@@ -46,8 +48,9 @@ def gone(pid: int, timeout: float = 30.0) -> bool:
     return True
 
 
-def test_a_killed_owners_server_is_stopped_by_the_next_start(tmp_path: Path) -> None:
-    code = OWNER.format(argv=SLEEPER, log=str(tmp_path / "orphan.log"))
+def test_a_killed_owners_server_is_stopped_by_the_next_start_and_its_scratch_removed(tmp_path: Path) -> None:
+    scratch = tmp_path / "orphan-scratch"
+    code = OWNER.format(argv=SLEEPER, scratch=str(scratch))
     owner = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert owner.stdout is not None
     orphan = int(owner.stdout.readline())
@@ -55,24 +58,27 @@ def test_a_killed_owners_server_is_stopped_by_the_next_start(tmp_path: Path) -> 
     owner.send_signal(signal.SIGKILL)
     owner.wait()
     assert _start_time(orphan) is not None  # the owner's death left its server running
+    assert (scratch / "orphan.log").exists()
 
     successor = ManagedProcess("successor", SLEEPER, log_path=tmp_path / "successor.log")
     successor.start()
     try:
         assert gone(orphan)
         assert not _record_path(orphan).exists()
+        assert not scratch.exists()
     finally:
         successor.stop()
 
 
 def test_servers_of_a_live_owner_are_left_alone(tmp_path: Path) -> None:
-    server = ManagedProcess("mine", SLEEPER, log_path=tmp_path / "mine.log")
+    server = ManagedProcess("mine", SLEEPER, log_path=tmp_path / "mine.log", scratch=tmp_path)
     server.start()
     pid = server.pid
     assert pid is not None
     try:
         assert "mine" not in stop_orphans()
         assert server.running
+        assert (tmp_path / "mine.log").exists()
         assert _record_path(pid).exists()
     finally:
         server.stop()
