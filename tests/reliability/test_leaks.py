@@ -95,18 +95,31 @@ class Snapshot:
         return snapshot
 
 
+SETTLE_LIMIT = 60.0
+"""A failsafe only: every wait below ends when its condition holds, however busy the machine is."""
+
+
 def settle_sync(check: Callable[[], bool]) -> None:
-    """Closed sockets may take a moment to leave /proc; wait up to 2 s for ``check``."""
-    deadline = time.monotonic() + 2
+    """Wait for ``check`` to hold: a closed socket's entry leaves /proc once the kernel is done with it."""
+    deadline = time.monotonic() + SETTLE_LIMIT
     while not check() and time.monotonic() < deadline:
         time.sleep(0.01)
 
 
 async def settle(check: Callable[[], bool]) -> None:
-    """Let the event loop run the closes it was handed until ``check`` holds (at most 2 s)."""
-    deadline = time.monotonic() + 2
+    """Run the event loop until ``check`` holds.
+
+    Closes are handed to the loop (a task per dropped stream, a ``connection_lost`` callback per
+    transport), so first every other task is awaited to its end, then the loop is let run until
+    the check holds.
+    """
+    deadline = time.monotonic() + SETTLE_LIMIT
     while not check() and time.monotonic() < deadline:
-        await asyncio.sleep(0.01)
+        pending = asyncio.all_tasks() - {asyncio.current_task()}
+        if pending:
+            await asyncio.wait(pending, timeout=deadline - time.monotonic())
+        else:
+            await asyncio.sleep(0.01)
 
 
 # ---------------------------------------------------------------------------------------- one request
