@@ -21,6 +21,7 @@ if typing.TYPE_CHECKING:
     from ._core.pagination import Page
     from ._core.retry import RetryPolicy
     from ._exceptions import (
+        AnswerNotKeptError,
         APIConnectionError,
         APIError,
         APIResponseValidationError,
@@ -49,6 +50,7 @@ _EXPORTS = {
     "FileInput": "._core.files",
     "Page": "._core.pagination",
     "RetryPolicy": "._core.retry",
+    "AnswerNotKeptError": "._exceptions",
     "APIConnectionError": "._exceptions",
     "APIError": "._exceptions",
     "APIResponseValidationError": "._exceptions",
@@ -84,6 +86,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AnswerNotKeptError",
     "AsyncFlowise",
     "AsyncPredictionStream",
     "AuthenticationError",

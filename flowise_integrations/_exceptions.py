@@ -19,6 +19,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AnswerNotKeptError",
     "AuthenticationError",
     "BadRequestError",
     "FlowiseError",
@@ -52,6 +53,24 @@ class MissingDependencyError(FlowiseError, ImportError):
             f"`pip install 'flowise-integrations[{extra}]'`"
         )
         self.extra = extra
+
+
+class AnswerNotKeptError(FlowiseError):
+    """``final()`` or ``text`` on a stream opened with ``keep_answer=False``, which keeps no answer.
+
+    Such a stream drops each event once it is yielded, so a long answer costs no memory; the
+    answer is read by iterating the stream (or its ``text_stream``) as it arrives.
+    """
+
+    def __init__(
+        self,
+        message: str = (
+            "This stream was opened with keep_answer=False and kept no answer: read it while "
+            "iterating the stream or its text_stream, or open the stream with keep_answer=True "
+            "to use final() and text"
+        ),
+    ) -> None:
+        super().__init__(message)
 
 
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
@@ -91,7 +110,8 @@ class APIError(FlowiseError):
     """A failure tied to one request.
 
     ``partial_text`` is the answer text a stream had delivered before it failed (``None`` when the
-    request was not a stream), so nothing received is lost on an error.
+    request was not a stream, empty when the stream kept no answer: ``keep_answer=False``), so
+    nothing received is lost on an error.
 
     Pickling keeps every attribute except credentials: the pickled ``request`` (and the
     ``response``'s request) lose their ``Authorization`` header and any key in the URL path, and

@@ -13,7 +13,7 @@ from .._constants import STREAM_IDLE_TIMEOUT
 from .._core.events import decode_event
 from .._core.finalize import close_when_collected
 from .._core.idle import IdleWatch
-from .._core.prediction import PredictionAccumulator, events_from_prediction
+from .._core.prediction import DiscardingAccumulator, PredictionAccumulator, events_from_prediction
 from .._core.request import RequestSpec
 from .._core.response import parse_body, translate_transport_error, validate_as
 from .._core.sse import SSEDecoder
@@ -32,13 +32,14 @@ class _StreamState:
     """What the event generator updates: kept apart from the stream object so the generator holds
     no reference to it, and a dropped stream is freed (and its connection released) at once."""
 
-    __slots__ = ("accumulator", "chat_id", "done", "final", "idle")
+    __slots__ = ("accumulator", "chat_id", "done", "idle")
 
-    def __init__(self, accumulator: PredictionAccumulator, chat_id: str, idle: IdleWatch) -> None:
+    def __init__(
+        self, accumulator: PredictionAccumulator | DiscardingAccumulator, chat_id: str, idle: IdleWatch
+    ) -> None:
         self.accumulator = accumulator
         self.chat_id = chat_id
         self.idle = idle
-        self.final: Prediction | None = None
         self.done = False
 
 
@@ -61,7 +62,7 @@ async def _events(response: httpx.Response, state: _StreamState) -> AsyncIterato
                     exc, response.request, streaming=True, partial_text=""
                 ) from exc
             prediction: Prediction = validate_as(response, parse_body(response, "json"), Prediction)
-            state.final = prediction
+            state.accumulator.add_prediction(prediction)
             for event in events_from_prediction(prediction):
                 yield event
     finally:
@@ -79,7 +80,7 @@ async def _sse_events(response: httpx.Response, state: _StreamState) -> AsyncIte
         async for chunk in response.aiter_bytes():
             events = [data for data in decoder.feed(chunk) if data.strip()]  # blank: a proxy keep-alive
             if not events:
-                idle.check(response.request, partial_text=accumulator.text)
+                idle.check(response.request, partial_text=accumulator.partial_text)
                 continue
             idle.event()
             for data in events:
@@ -91,7 +92,7 @@ async def _sse_events(response: httpx.Response, state: _StreamState) -> AsyncIte
                         event.data,
                         request=response.request,
                         chat_id=state.chat_id,
-                        partial_text=accumulator.text,
+                        partial_text=accumulator.partial_text,
                     )
                 ended = ended or isinstance(event, ev.EndEvent)
         for data in decoder.flush():
@@ -103,20 +104,22 @@ async def _sse_events(response: httpx.Response, state: _StreamState) -> AsyncIte
             ended = ended or isinstance(event, ev.EndEvent)
     except httpx.TransportError as exc:
         if isinstance(exc, httpx.ReadTimeout):
-            idle.check(response.request, partial_text=accumulator.text, read_timed_out=True)
+            idle.check(response.request, partial_text=accumulator.partial_text, read_timed_out=True)
         # The stream was open: the hint about requests Flowise never answers does not apply.
         raise translate_transport_error(
-            exc, response.request, streaming=False, partial_text=accumulator.text
+            exc, response.request, streaming=False, partial_text=accumulator.partial_text
         ) from exc
     if not ended:
         raise APIConnectionError(
             "The stream closed before Flowise sent its end event; the answer may be incomplete",
             request=response.request,
-            partial_text=accumulator.text,
+            partial_text=accumulator.partial_text,
         )
 
 
-def _decode(data: str, response: httpx.Response, accumulator: PredictionAccumulator) -> ev.StreamEvent:
+def _decode(
+    data: str, response: httpx.Response, accumulator: PredictionAccumulator | DiscardingAccumulator
+) -> ev.StreamEvent:
     try:
         return decode_event(data)
     except ValueError as exc:
@@ -124,7 +127,7 @@ def _decode(data: str, response: httpx.Response, accumulator: PredictionAccumula
             f"Invalid event in the prediction stream: {exc}",
             response=response,
             body=data[:500],
-            partial_text=accumulator.text,
+            partial_text=accumulator.partial_text,
         ) from None
 
 
@@ -138,6 +141,10 @@ class AsyncPredictionStream:
     the exception's ``partial_text`` and in :attr:`text`. Leaving the ``async with`` block, or
     :meth:`aclose`, closes the connection; a stream dropped without either releases it when it is
     garbage-collected.
+
+    With ``keep_answer=False`` the stream keeps nothing of what it yields, so its memory does not
+    grow with the answer: :meth:`final` and :attr:`text` raise :class:`AnswerNotKeptError`, and
+    errors carry an empty ``partial_text``.
     """
 
     def __init__(
@@ -151,26 +158,27 @@ class AsyncPredictionStream:
         question: str | None,
         form: Mapping[str, Any] | None = None,
         idle_timeout: float | None = STREAM_IDLE_TIMEOUT,
+        keep_answer: bool = True,
     ) -> None:
         self._client = client
         self._spec = spec
         self._options = options
         self.chatflow_id = chatflow_id
         self.chat_id = chat_id
-        self._state = _StreamState(
-            PredictionAccumulator(chat_id=chat_id, question=question, form=form),
-            chat_id,
-            IdleWatch(idle_timeout),
+        accumulator = (
+            PredictionAccumulator(chat_id=chat_id, question=question, form=form)
+            if keep_answer
+            else DiscardingAccumulator()
         )
+        self._state = _StreamState(accumulator, chat_id, IdleWatch(idle_timeout))
         self._response: httpx.Response | None = None
         self._release: weakref.finalize[..., object] | None = None
         self._iterator: AsyncIterator[ev.StreamEvent] | None = None
 
     @property
     def text(self) -> str:
-        """The answer text received so far."""
-        final = self._state.final
-        return final.text if final is not None else self._state.accumulator.text
+        """The answer text received so far (:class:`AnswerNotKeptError` with ``keep_answer=False``)."""
+        return self._state.accumulator.text
 
     @property
     def response(self) -> httpx.Response | None:
@@ -201,11 +209,14 @@ class AsyncPredictionStream:
                 yield event.data
 
     async def final(self) -> Prediction:
-        """Consume the rest of the stream and return the aggregated prediction."""
+        """Consume the rest of the stream and return the aggregated prediction.
+
+        With ``keep_answer=False`` it raises :class:`AnswerNotKeptError` once the stream is
+        consumed: nothing was kept to aggregate.
+        """
         async for _ in self:
             pass
-        final = self._state.final
-        return final if final is not None else self._state.accumulator.final()
+        return self._state.accumulator.final()
 
     async def abort(self) -> None:
         """Ask Flowise to stop this run (``PUT /chatmessage/abort/{chatflow}/{chat}``), then close."""

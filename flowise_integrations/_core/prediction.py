@@ -2,9 +2,10 @@
 
 :func:`prediction_request` validates arguments and builds the request (JSON, or multipart when
 files are attached). :class:`PredictionAccumulator` folds stream events into the same
-:class:`~flowise_integrations.types.Prediction` that ``create`` returns, and
-:func:`events_from_prediction` turns a JSON answer (a flow Flowise cannot stream) into the events a
-stream would have carried, so callers never branch on the flow type.
+:class:`~flowise_integrations.types.Prediction` that ``create`` returns
+(:class:`DiscardingAccumulator` stands in for it on a stream opened with ``keep_answer=False``, and
+keeps nothing), and :func:`events_from_prediction` turns a JSON answer (a flow Flowise cannot
+stream) into the events a stream would have carried, so callers never branch on the flow type.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._constants import PREDICTION_TIMEOUT, STREAM_TIMEOUT
+from .._exceptions import AnswerNotKeptError
 from ..types import stream_events as ev
 from ..types.human_input import HumanInput
 from ..types.predictions import (
@@ -29,7 +31,13 @@ from .files import FileInput
 from .params import check_mapping, check_str, file_parts
 from .request import RequestSpec, path
 
-__all__ = ["PredictionAccumulator", "events_from_prediction", "place_system_text", "prediction_request"]
+__all__ = [
+    "DiscardingAccumulator",
+    "PredictionAccumulator",
+    "events_from_prediction",
+    "place_system_text",
+    "prediction_request",
+]
 
 # Tokens are joined in groups of this many: a long stream keeps its text, not one string object
 # (about 50 bytes of overhead each) per token.
@@ -180,7 +188,8 @@ class PredictionAccumulator:
 
     The final text is the concatenation of ``token`` events (``start`` repeats the first token and
     is ignored). When a stream carried no token at all, the output of the last agentflow node is
-    used, as Flowise's own UI does.
+    used, as Flowise's own UI does. A flow Flowise cannot stream answers with its whole prediction,
+    which :meth:`add_prediction` keeps as the answer.
     """
 
     def __init__(
@@ -193,11 +202,22 @@ class PredictionAccumulator:
             self._fields["form"] = dict(form)
         self._metadata: PredictionMetadata | None = None
         self._usage: UsageMetadata | None = None
+        self._prediction: Prediction | None = None
         self.error: str | None = None
 
     @property
     def text(self) -> str:
+        """The answer text received so far."""
+        if self._prediction is not None:
+            return self._prediction.text
         return "".join(self._chunks) + "".join(self._tokens)
+
+    # What an error raised mid-stream carries: everything received.
+    partial_text = text
+
+    def add_prediction(self, prediction: Prediction) -> None:
+        """Keep the whole prediction a flow Flowise cannot stream answered with."""
+        self._prediction = prediction
 
     def add(self, event: ev.StreamEvent) -> None:
         if isinstance(event, ev.TokenEvent):
@@ -229,6 +249,8 @@ class PredictionAccumulator:
 
     def final(self) -> Prediction:
         """The aggregated prediction; identical in shape to a non-streaming ``create``."""
+        if self._prediction is not None:
+            return self._prediction
         fields = dict(self._fields)
         if self._metadata is not None:
             fields.update(self._metadata.model_dump(by_alias=True, exclude_unset=True))
@@ -242,6 +264,32 @@ class PredictionAccumulator:
         if self._usage is not None:
             fields["usage"] = self._usage
         return Prediction.model_validate(fields)
+
+
+class DiscardingAccumulator:
+    """Takes the place of :class:`PredictionAccumulator` on a stream opened with ``keep_answer=False``.
+
+    It keeps nothing of what it is given, so a stream's memory does not grow with its answer.
+    Errors raised mid-stream carry an empty ``partial_text``; asking for the answer raises
+    :class:`AnswerNotKeptError`.
+    """
+
+    __slots__ = ()
+
+    partial_text = ""
+
+    @property
+    def text(self) -> str:
+        raise AnswerNotKeptError()
+
+    def add(self, event: ev.StreamEvent) -> None:
+        """Drop the event: the caller iterating the stream has it."""
+
+    def add_prediction(self, prediction: Prediction) -> None:
+        """Drop the prediction: the caller iterating the stream gets it as events."""
+
+    def final(self) -> Prediction:
+        raise AnswerNotKeptError()
 
 
 def events_from_prediction(prediction: Prediction) -> Iterable[ev.StreamEvent]:

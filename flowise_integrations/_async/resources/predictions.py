@@ -8,7 +8,7 @@ from typing import Any
 
 from ..._constants import STREAM_IDLE_TIMEOUT
 from ..._core.files import FileInput
-from ..._core.params import check_mapping
+from ..._core.params import check_bool, check_mapping
 from ..._core.prediction import prediction_request
 from ..._types import RequestOptions
 from ...types.human_input import HumanInput
@@ -92,6 +92,7 @@ class AsyncPredictions(AsyncResource):
         action: Mapping[str, Any] | None = None,
         lead_email: str | None = None,
         idle_timeout: float | None = STREAM_IDLE_TIMEOUT,
+        keep_answer: bool = True,
         options: RequestOptions | None = None,
     ) -> AsyncPredictionStream:
         """Run the flow and stream its events; use as ``async with client.predictions.stream(...) as s``.
@@ -104,9 +105,15 @@ class AsyncPredictions(AsyncResource):
         heartbeats do not reset, so a run nothing is executing any more fails with
         :class:`APITimeoutError` (``phase="idle"``) instead of streaming heartbeats forever. It also
         caps the read timeout; past 30 s it is noticed at the next heartbeat, so up to 30 s late.
+
+        The stream keeps the answer for ``stream.final()`` and ``stream.text``: all its text and
+        extras, held until the stream is dropped. ``keep_answer=False`` keeps none of it, for a long
+        answer read as it arrives (``text_stream`` or the events); ``final()`` and ``text`` then
+        raise :class:`AnswerNotKeptError`, and errors carry an empty ``partial_text``.
         """
         _require_uuid(chatflow_id)
         check_mapping("override_config", override_config)
+        check_bool("keep_answer", keep_answer)
         session_id = (override_config or {}).get("sessionId")
         chat_id = chat_id or (session_id if isinstance(session_id, str) and session_id else str(uuid.uuid4()))
         spec = prediction_request(
@@ -133,4 +140,5 @@ class AsyncPredictions(AsyncResource):
             question=question,
             form=form,
             idle_timeout=idle_timeout,
+            keep_answer=keep_answer,
         )

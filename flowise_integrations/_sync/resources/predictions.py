@@ -9,7 +9,7 @@ from typing import Any
 
 from ..._constants import STREAM_IDLE_TIMEOUT
 from ..._core.files import FileInput
-from ..._core.params import check_mapping
+from ..._core.params import check_bool, check_mapping
 from ..._core.prediction import prediction_request
 from ..._types import RequestOptions
 from ...types.human_input import HumanInput
@@ -93,6 +93,7 @@ class Predictions(Resource):
         action: Mapping[str, Any] | None = None,
         lead_email: str | None = None,
         idle_timeout: float | None = STREAM_IDLE_TIMEOUT,
+        keep_answer: bool = True,
         options: RequestOptions | None = None,
     ) -> PredictionStream:
         """Run the flow and stream its events; use as ``with client.predictions.stream(...) as s``.
@@ -105,9 +106,15 @@ class Predictions(Resource):
         heartbeats do not reset, so a run nothing is executing any more fails with
         :class:`APITimeoutError` (``phase="idle"``) instead of streaming heartbeats forever. It also
         caps the read timeout; past 30 s it is noticed at the next heartbeat, so up to 30 s late.
+
+        The stream keeps the answer for ``stream.final()`` and ``stream.text``: all its text and
+        extras, held until the stream is dropped. ``keep_answer=False`` keeps none of it, for a long
+        answer read as it arrives (``text_stream`` or the events); ``final()`` and ``text`` then
+        raise :class:`AnswerNotKeptError`, and errors carry an empty ``partial_text``.
         """
         _require_uuid(chatflow_id)
         check_mapping("override_config", override_config)
+        check_bool("keep_answer", keep_answer)
         session_id = (override_config or {}).get("sessionId")
         chat_id = chat_id or (session_id if isinstance(session_id, str) and session_id else str(uuid.uuid4()))
         spec = prediction_request(
@@ -134,4 +141,5 @@ class Predictions(Resource):
             question=question,
             form=form,
             idle_timeout=idle_timeout,
+            keep_answer=keep_answer,
         )

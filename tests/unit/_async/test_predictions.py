@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from flowise_integrations import (
+    AnswerNotKeptError,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
@@ -17,6 +18,7 @@ from flowise_integrations import (
     Upload,
 )
 from flowise_integrations._core import idle
+from flowise_integrations._core.prediction import DiscardingAccumulator
 from flowise_integrations.types import (
     ActionEvent,
     AgentFlowEvent,
@@ -346,6 +348,73 @@ async def test_json_answer_still_streams(client: AsyncFlowise, server: MockFlowi
     assert await stream.final() == await client.predictions.create(FLOW, "stream fn")
 
 
+@pytest.mark.parametrize("name", ["conversation_chain", "retrieval", "agentflow", "human_input"])
+async def test_a_stream_that_keeps_no_answer_yields_the_same_events(
+    client: AsyncFlowise, server: MockFlowise, name: str
+) -> None:
+    server.add("POST", ROUTE, recorded_sse(name), recorded_sse(name))
+    async with client.predictions.stream(FLOW, "x") as kept:
+        expected = [event async for event in kept]
+    async with client.predictions.stream(FLOW, "x", keep_answer=False) as stream:
+        events = [event async for event in stream]
+        assert isinstance(stream._state.accumulator, DiscardingAccumulator)
+        with pytest.raises(AnswerNotKeptError, match="keep_answer=False"):
+            await stream.final()
+        with pytest.raises(AnswerNotKeptError, match="text_stream"):
+            stream.text  # noqa: B018
+    assert events == expected
+    assert any(isinstance(e, TokenEvent) for e in events)
+    assert kept.text  # the default stream still keeps its answer
+    assert (await kept.final()).text == kept.text
+
+
+async def test_text_stream_without_keeping_the_answer(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded_sse("conversation_chain"))
+    stream = client.predictions.stream(FLOW, "x", keep_answer=False)
+    assert [chunk async for chunk in stream.text_stream] == ["FAKE:", " stream", " chain"]
+    with pytest.raises(AnswerNotKeptError):
+        await stream.final()
+
+
+async def test_json_answer_is_not_kept_either(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, recorded("predictions/custom_function_streamed"))
+    stream = client.predictions.stream(FLOW, "stream fn", keep_answer=False)
+    events = [event async for event in stream]
+    assert [type(e) for e in events] == [TokenEvent, MetadataEvent, EndEvent]
+    assert events[0] == TokenEvent("Echo: stream fn")
+    with pytest.raises(AnswerNotKeptError):
+        await stream.final()
+    with pytest.raises(AnswerNotKeptError):
+        stream.text  # noqa: B018
+
+
+async def test_error_event_without_keeping_the_answer(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add(
+        "POST",
+        ROUTE,
+        sse(
+            {"event": "token", "data": "Hel"},
+            *recorded_events("flow_key_unauthorized"),
+        ),
+    )
+    stream = client.predictions.stream(FLOW, "x", keep_answer=False)
+    seen: list[object] = []
+    with pytest.raises(StreamError) as info:
+        async for event in stream:
+            seen.append(event)
+    assert seen == [TokenEvent("Hel"), ErrorEvent("Error: predictionsServices.buildChatflow - Unauthorized")]
+    assert info.value.message == "Error: predictionsServices.buildChatflow - Unauthorized"
+    assert info.value.chat_id == stream.chat_id
+    assert info.value.partial_text == ""
+
+
+async def test_stream_without_end_keeps_no_partial_text(client: AsyncFlowise, server: MockFlowise) -> None:
+    server.add("POST", ROUTE, stream_without("conversation_chain", "metadata", "end"))
+    with pytest.raises(APIConnectionError, match="end event") as info:
+        await client.predictions.stream(FLOW, "x", keep_answer=False).final()
+    assert info.value.partial_text == ""
+
+
 async def test_stream_without_end_is_a_connection_error(client: AsyncFlowise, server: MockFlowise) -> None:
     server.add("POST", ROUTE, stream_without("conversation_chain", "metadata", "end"))
     with pytest.raises(APIConnectionError) as info:
@@ -399,6 +468,16 @@ async def test_heartbeats_alone_end_in_an_idle_timeout(
     assert info.value.phase == "idle"
     assert info.value.partial_text == "par"
     assert clock.now == 1000 + 30 * 5  # token at +30; heartbeats at +60, +90, +120 and +150 > 30 + 100
+
+
+async def test_idle_timeout_without_keeping_the_answer(
+    client: AsyncFlowise, server: MockFlowise, clock: FakeClock
+) -> None:
+    server.add("POST", ROUTE, timed_sse(clock, TOKEN, *[HEARTBEAT] * 1000))
+    with pytest.raises(APITimeoutError) as info:
+        await client.predictions.stream(FLOW, "x", idle_timeout=100, keep_answer=False).final()
+    assert info.value.phase == "idle"
+    assert info.value.partial_text == ""
 
 
 async def test_events_between_heartbeats_keep_the_stream_alive(
