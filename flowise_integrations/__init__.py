@@ -17,6 +17,7 @@ from ._version import __version__
 if typing.TYPE_CHECKING:
     from ._async._client import AsyncFlowise
     from ._async._streaming import AsyncPredictionStream
+    from ._core.capabilities import ServerCapabilities
     from ._core.files import FileInput
     from ._core.pagination import Page
     from ._core.retry import RetryPolicy
@@ -38,6 +39,7 @@ if typing.TYPE_CHECKING:
         PreconditionFailedError,
         RateLimitError,
         StreamError,
+        UnsupportedFeatureError,
     )
     from ._sync._client import Flowise
     from ._sync._streaming import PredictionStream
@@ -47,6 +49,7 @@ if typing.TYPE_CHECKING:
 _EXPORTS = {
     "AsyncFlowise": "._async._client",
     "AsyncPredictionStream": "._async._streaming",
+    "ServerCapabilities": "._core.capabilities",
     "FileInput": "._core.files",
     "Page": "._core.pagination",
     "RetryPolicy": "._core.retry",
@@ -67,6 +70,7 @@ _EXPORTS = {
     "PreconditionFailedError": "._exceptions",
     "RateLimitError": "._exceptions",
     "StreamError": "._exceptions",
+    "UnsupportedFeatureError": "._exceptions",
     "Flowise": "._sync._client",
     "PredictionStream": "._sync._streaming",
     "NOT_GIVEN": "._types",
@@ -108,7 +112,9 @@ __all__ = [
     "RateLimitError",
     "RequestOptions",
     "RetryPolicy",
+    "ServerCapabilities",
     "StreamError",
+    "UnsupportedFeatureError",
     "Upload",
     "__version__",
 ]

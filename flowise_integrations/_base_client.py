@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._config import ClientConfig, _coerce_timeout, coerce_api_key, resolve_config
+from ._core.capabilities import ServerCapabilities
 from ._core.request import RequestSpec, build_request
 from ._core.retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
@@ -21,9 +22,18 @@ from ._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-__all__ = ["BaseClient"]
+__all__ = ["BaseClient", "ServerState"]
 
 _OPTION_KEYS = frozenset(RequestOptions.__annotations__)
+
+
+class ServerState:
+    """What a client learnt about its server, shared with its ``with_options`` copies."""
+
+    __slots__ = ("capabilities",)
+
+    def __init__(self) -> None:
+        self.capabilities: ServerCapabilities | None = None
 
 
 class BaseClient:
@@ -41,7 +51,9 @@ class BaseClient:
         retry: RetryPolicy | None = None,
         default_headers: Mapping[str, str] | None = None,
         _config: ClientConfig | None = None,
+        _server: ServerState | None = None,
     ) -> None:
+        self._server = _server or ServerState()
         self._config = _config or resolve_config(
             base_url=base_url,
             api_key=api_key,
@@ -82,6 +94,17 @@ class BaseClient:
             retry=policy,
             default_headers={**config.default_headers, **(default_headers or {})},
         )
+
+    def _server_for(self, config: ClientConfig) -> ServerState | None:
+        """The state a derived client with ``config`` shares: this one's, unless the server changed."""
+        return self._server if config.base_url == self._config.base_url else None
+
+    def _remember_version(self, version: str) -> ServerCapabilities:
+        """Record the server's ``version``; ``ValueError`` if it is not a version number."""
+        capabilities = self._server.capabilities
+        if capabilities is None or capabilities.version != version:
+            capabilities = self._server.capabilities = ServerCapabilities(version)
+        return capabilities
 
     def _retry_policy(self, options: RequestOptions | None) -> RetryPolicy:
         if options and "max_retries" in options:

@@ -31,6 +31,7 @@ __all__ = [
     "PreconditionFailedError",
     "RateLimitError",
     "StreamError",
+    "UnsupportedFeatureError",
 ]
 
 
@@ -294,3 +295,24 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """Any other status of 500 or above."""
+
+
+class UnsupportedFeatureError(FlowiseError):
+    """The Flowise server's version lacks what the call needs (``capability``, from ``since`` on).
+
+    Raised before sending when the client knows the server's version (``client.capabilities()``
+    was called, or an earlier call needed to know), else in place of the server's bewildering
+    answer to a route it does not have.
+    """
+
+    def __init__(self, capability: str, *, server_version: str, since: str, summary: str) -> None:
+        super().__init__(
+            f"Flowise {server_version} does not support {summary} "
+            f"(capability {capability!r}, added in Flowise {since})"
+        )
+        self.capability = capability
+        self.server_version = server_version
+        self.since = since
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))

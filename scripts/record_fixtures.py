@@ -9,7 +9,10 @@ and each streamed prediction to ``<out>/sse/<name>.sse``, byte for byte as recei
 Everything that differs between runs is normalised (:class:`Normaliser`), so recording twice
 gives identical files::
 
-    .venv/bin/python scripts/record_fixtures.py [--out tests/fixtures]
+    .venv/bin/python scripts/record_fixtures.py [--out tests/fixtures] [--release 2.2.8]
+
+``--release`` records the few responses the unit tests keep of an older release, into
+``<out>/json/releases/<version>/``.
 """
 
 from __future__ import annotations
@@ -65,6 +68,10 @@ QUEUE_FIXTURES = (
     "json/chatflows/list_by_api_key_postgres.json",
     "json/nodes/custom_function_queue_falsy.json",
 )
+
+# Responses of older Flowise releases (``--release``), one directory per version; a full
+# recording keeps them.
+RELEASES_DIR = "releases"
 
 _UUID = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}(?![0-9A-Za-z])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?")
@@ -261,24 +268,39 @@ class Recorder:
             self._open = None
         self._done.append(capture)
 
-    def write(self, out: Path) -> list[Path]:
-        """Normalise every capture, in capture order, and write it under ``out``."""
+    def write(self, out: Path, *, release: str | None = None) -> list[Path]:
+        """Normalise every capture, in capture order, and write it under ``out``; for a
+        ``release`` pass, under ``out/json/releases/<release>`` alone."""
+        if release is not None:
+            target_dir = out / "json" / RELEASES_DIR / release
+            shutil.rmtree(target_dir, ignore_errors=True)
+            return self._write_records(target_dir, out / "sse")
+        return self._write_all(out)
+
+    def _write_all(self, out: Path) -> list[Path]:
         kept = {name: (out / name).read_bytes() for name in QUEUE_FIXTURES if (out / name).exists()}
+        releases = out / "json" / RELEASES_DIR
+        kept.update(
+            (str(path.relative_to(out)), path.read_bytes()) for path in sorted(releases.rglob("*.json"))
+        )
         for sub in ("json", "sse"):
             shutil.rmtree(out / sub, ignore_errors=True)
         for name, content in kept.items():
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_bytes(content)
+        return self._write_records(out / "json", out / "sse")
+
+    def _write_records(self, json_dir: Path, sse_dir: Path) -> list[Path]:
         records = [(capture, self._record(capture)) for capture in self._done]
         for _, record in records:
             self.normaliser.collect_secrets(record)
         written = []
         for capture, record in records:
             if capture.kind == "sse":
-                target = out / "sse" / f"{capture.name}.sse"
+                target = sse_dir / f"{capture.name}.sse"
                 content = self.normaliser.stream(record).encode()
             else:
-                target = out / "json" / f"{capture.name}.json"
+                target = json_dir / f"{capture.name}.json"
                 content = json.dumps(self.normaliser.json(record), indent=2, ensure_ascii=False) + "\n"
                 content = content.encode()
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -1005,6 +1027,24 @@ SCENARIOS: tuple[Callable[[Context], None], ...] = (
 )
 
 
+def record_release(ctx: Context) -> None:
+    """What the unit tests need of an older release: its version, a route it lacks, and the bodies
+    whose shape differs from 3.1.4's."""
+    client, rec = ctx.client, ctx.rec
+    with rec.json("version"):
+        client.version()
+    with rec.json("executions_route"):  # sent as is: the client would refuse before asking
+        client._http.get(
+            client.base_url + "executions", headers={"Authorization": f"Bearer {ctx.stack.api_key}"}
+        )
+    with rec.json("marketplace_templates", first=2):
+        client.marketplace.list_templates()
+    if client.capabilities().supports("human_input"):
+        human = flows.create_human_input_agentflow(client)
+        with rec.json("human_input_stopped"):
+            client.predictions.create(human.id, "ship it?", chat_id=str(uuid.uuid4()))
+
+
 # --------------------------------------------------------------------------------------------- main
 
 
@@ -1017,10 +1057,13 @@ def _register_literals(normaliser: Normaliser, stack: LocalStack, urls: Mapping[
         normaliser.literal(str(stack.flowise.data_dir), "/tmp/flowise-testing")
 
 
-def record(out: Path) -> list[Path]:
+def record(out: Path, *, release: str | None = None) -> list[Path]:
+    """Record every scenario on the default Flowise, or :func:`record_release` on ``release``."""
     normaliser = Normaliser()
     recorder = Recorder(normaliser)
-    with LocalStack(use_env_server=False) as stack:
+    scenarios = SCENARIOS if release is None else (record_release,)
+    stack_args = {} if release is None else {"flowise_version": release}
+    with LocalStack(use_env_server=False, **stack_args) as stack:
         urls = {
             stack.base_url: "http://127.0.0.1:3000",
             stack.model.base_url.removesuffix("/v1"): "http://127.0.0.1:8080",
@@ -1030,9 +1073,9 @@ def record(out: Path) -> list[Path]:
         with httpx.Client(event_hooks={"response": [recorder.http_hook]}) as http:
             client = stack.client(max_retries=0, http_client=http)
             ctx = Context(stack=stack, client=client, rec=recorder)
-            for scenario in SCENARIOS:
+            for scenario in scenarios:
                 scenario(ctx)
-    return recorder.write(out)
+    return recorder.write(out, release=release)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1042,8 +1085,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="fixtures directory (default %(default)s)"
     )
+    parser.add_argument(
+        "--release",
+        help="record the few responses kept of an older Flowise release (e.g. 2.2.8) instead",
+    )
     args = parser.parse_args(argv)
-    written = record(args.out)
+    written = record(args.out, release=args.release)
     print(f"recorded {len(written)} fixtures into {args.out}", file=sys.stderr)
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from functools import cached_property
@@ -11,9 +12,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
 
-from .._base_client import BaseClient
+from .._base_client import BaseClient, ServerState
 from .._config import ClientConfig
 from .._constants import DEFAULT_CONNECTION_LIMITS
+from .._core.capabilities import ServerCapabilities
 from .._core.request import RequestSpec
 from .._core.response import (
     make_status_error,
@@ -23,6 +25,7 @@ from .._core.response import (
     validate_as,
 )
 from .._core.retry import RetryPolicy
+from .._exceptions import APIStatusError
 from .._logging import logger, redact
 from .._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
 
@@ -80,6 +83,7 @@ class AsyncFlowise(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         _config: ClientConfig | None = None,
+        _server: ServerState | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -89,6 +93,7 @@ class AsyncFlowise(BaseClient):
             retry=retry,
             default_headers=default_headers,
             _config=_config,
+            _server=_server,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
@@ -252,7 +257,7 @@ class AsyncFlowise(BaseClient):
             retry=retry,
             default_headers=default_headers,
         )
-        return type(self)(http_client=self._http, _config=config)
+        return type(self)(http_client=self._http, _config=config, _server=self._server_for(config))
 
     async def ping(self, *, options: RequestOptions | None = None) -> str:
         """``GET /ping``: ``"pong"`` when the server is up."""
@@ -265,7 +270,32 @@ class AsyncFlowise(BaseClient):
         body = await self._request(RequestSpec("GET", "version"), options)
         if not isinstance(body, dict) or not isinstance(body.get("version"), str):
             raise TypeError(f"unexpected /version body: {body!r}")
+        with contextlib.suppress(ValueError):
+            self._remember_version(body["version"])
         return str(body["version"])
+
+    async def capabilities(
+        self, *, refresh: bool = False, options: RequestOptions | None = None
+    ) -> ServerCapabilities:
+        """What the server supports, from its version (``GET /version``).
+
+        Asked once and remembered by this client and its ``with_options`` copies; ``refresh``
+        asks again (after the server was upgraded, say). A call that needs a capability asks
+        this first, so it fails with :class:`~flowise_integrations.UnsupportedFeatureError`
+        before anything is sent to a server that lacks it.
+        """
+        known = self._server.capabilities
+        if known is None or refresh:
+            return self._remember_version(await self.version(options=options))
+        return known
+
+    async def _require(self, capability: str) -> None:
+        """Raise if the server lacks ``capability``; a server that will not say is given the benefit."""
+        try:
+            capabilities = await self.capabilities()
+        except (APIStatusError, TypeError, ValueError):
+            return
+        capabilities.require(capability)
 
     @overload
     async def _request(self, spec: RequestSpec, options: RequestOptions | None, cast: type[T]) -> T: ...
@@ -283,6 +313,8 @@ class AsyncFlowise(BaseClient):
         self, spec: RequestSpec, options: RequestOptions | None, *, stream: bool
     ) -> httpx.Response:
         """Send with retries. A streamed response is returned open; others fully read and closed."""
+        if spec.capability is not None:
+            await self._require(spec.capability)
         request = self._build_request(spec, options)
         policy = self._retry_policy(options)
         idempotent = spec.is_idempotent

@@ -180,6 +180,7 @@ def prediction_request(
         default_timeout=timeout,
         accept=accept,
         read_timeout_cap=idle_timeout,
+        capability="human_input" if resume is not None else None,
     )
 
 

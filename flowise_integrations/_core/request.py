@@ -79,6 +79,8 @@ class RequestSpec:
 
     ``idempotent`` overrides the method's default for retries (a read-only POST such as a vector
     store query is safe to repeat; a prediction is not). ``hint`` is appended to error messages.
+    ``capability`` names what the server must support (see :mod:`.capabilities`); the client
+    checks it against the server's version before sending.
     """
 
     method: str
@@ -93,6 +95,7 @@ class RequestSpec:
     hint: str | None = None
     accept: str = "application/json"
     read_timeout_cap: float | None = None  # a stream's idle limit: no read waits longer, whatever the timeout
+    capability: str | None = None
 
     @property
     def is_idempotent(self) -> bool:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+import contextlib
 import logging
 from collections.abc import Mapping
 from functools import cached_property
@@ -12,9 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
 
-from .._base_client import BaseClient
+from .._base_client import BaseClient, ServerState
 from .._config import ClientConfig
 from .._constants import DEFAULT_CONNECTION_LIMITS
+from .._core.capabilities import ServerCapabilities
 from .._core.request import RequestSpec
 from .._core.response import (
     make_status_error,
@@ -24,6 +26,7 @@ from .._core.response import (
     validate_as,
 )
 from .._core.retry import RetryPolicy
+from .._exceptions import APIStatusError
 from .._logging import logger, redact
 from .._types import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
 
@@ -81,6 +84,7 @@ class Flowise(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         _config: ClientConfig | None = None,
+        _server: ServerState | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -90,6 +94,7 @@ class Flowise(BaseClient):
             retry=retry,
             default_headers=default_headers,
             _config=_config,
+            _server=_server,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
@@ -253,7 +258,7 @@ class Flowise(BaseClient):
             retry=retry,
             default_headers=default_headers,
         )
-        return type(self)(http_client=self._http, _config=config)
+        return type(self)(http_client=self._http, _config=config, _server=self._server_for(config))
 
     def ping(self, *, options: RequestOptions | None = None) -> str:
         """``GET /ping``: ``"pong"`` when the server is up."""
@@ -266,7 +271,32 @@ class Flowise(BaseClient):
         body = self._request(RequestSpec("GET", "version"), options)
         if not isinstance(body, dict) or not isinstance(body.get("version"), str):
             raise TypeError(f"unexpected /version body: {body!r}")
+        with contextlib.suppress(ValueError):
+            self._remember_version(body["version"])
         return str(body["version"])
+
+    def capabilities(
+        self, *, refresh: bool = False, options: RequestOptions | None = None
+    ) -> ServerCapabilities:
+        """What the server supports, from its version (``GET /version``).
+
+        Asked once and remembered by this client and its ``with_options`` copies; ``refresh``
+        asks again (after the server was upgraded, say). A call that needs a capability asks
+        this first, so it fails with :class:`~flowise_integrations.UnsupportedFeatureError`
+        before anything is sent to a server that lacks it.
+        """
+        known = self._server.capabilities
+        if known is None or refresh:
+            return self._remember_version(self.version(options=options))
+        return known
+
+    def _require(self, capability: str) -> None:
+        """Raise if the server lacks ``capability``; a server that will not say is given the benefit."""
+        try:
+            capabilities = self.capabilities()
+        except (APIStatusError, TypeError, ValueError):
+            return
+        capabilities.require(capability)
 
     @overload
     def _request(self, spec: RequestSpec, options: RequestOptions | None, cast: type[T]) -> T: ...
@@ -284,6 +314,8 @@ class Flowise(BaseClient):
         self, spec: RequestSpec, options: RequestOptions | None, *, stream: bool
     ) -> httpx.Response:
         """Send with retries. A streamed response is returned open; others fully read and closed."""
+        if spec.capability is not None:
+            self._require(spec.capability)
         request = self._build_request(spec, options)
         policy = self._retry_policy(options)
         idempotent = spec.is_idempotent

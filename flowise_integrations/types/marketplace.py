@@ -8,20 +8,25 @@ pydantic method.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from ._base import FlowDataModel, FlowiseModel, JsonString
 
 __all__ = ["CustomTemplate", "MarketplaceTemplate"]
 
 
+def _number_as_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class MarketplaceTemplate(FlowDataModel):
     """A built-in template. ``type`` is ``"Chatflow"``, ``"AgentflowV2"`` or ``"Tool"``; ``flow_data``
-    (decoded from its JSON string when first read) holds the whole template, nodes and edges included."""
+    (decoded from its JSON string when first read) holds the whole template, nodes and edges included.
+    Flowise 2.x numbers its templates (``id`` 0, 1, ...); the number is kept as a string."""
 
-    id: str | None = None
+    id: Annotated[str | None, BeforeValidator(_number_as_text)] = None
     template_name: str
     type: str | None = None
     description: str | None = None

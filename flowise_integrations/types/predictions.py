@@ -153,6 +153,18 @@ class Prediction(_PredictionFields):
     form: dict[str, Any] | None = None
 
     @model_validator(mode="after")
+    def _action_from_stopped_node(self) -> Prediction:
+        # Flowise 3.0 answers a run stopped at Human Input without the top-level ``action`` (3.1
+        # adds it); the stopped node's output holds the same object.
+        if self.action is None:
+            for node in reversed(self.agent_flow_executed_data):
+                found = node.output.get("humanInputAction")
+                if node.status == "STOPPED" and isinstance(found, dict):
+                    self.action = Action.model_validate(found)
+                    break
+        return self
+
+    @model_validator(mode="after")
     def _usage_from_nodes(self) -> Prediction:
         # Agentflows report usage per LLM/Agent node, inside the executed data: add it up.
         if self.usage is None:

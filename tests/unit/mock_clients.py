@@ -2,8 +2,9 @@
 
 Every suite gets the fixtures ``server`` (the route table), ``client`` and ``async_client``
 (``tests/conftest.py`` registers this module as a plugin), so the core, adapter and framework unit
-tests share one way of wiring a client to a mock server. :func:`sse` frames a streamed prediction
-exactly as Flowise 3.1.4 does (``message:\\ndata:{...}``).
+tests share one way of wiring a client to a mock server. The clients have asked ``/version`` (a
+3.1.4 server) before the test starts, and that request is not in ``server.calls``. :func:`sse`
+frames a streamed prediction exactly as Flowise 3.1.4 does (``message:\\ndata:{...}``).
 """
 
 from __future__ import annotations
@@ -36,10 +37,16 @@ def server() -> MockFlowise:
 @pytest.fixture
 def client(server: MockFlowise) -> Iterator[Flowise]:
     with httpx.Client(transport=httpx.MockTransport(server.handle)) as http:
-        yield Flowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
+        flowise = Flowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
+        flowise.capabilities()  # as a first call needing a capability would; then forgotten
+        server.calls.clear()
+        yield flowise
 
 
 @pytest.fixture
 async def async_client(server: MockFlowise) -> AsyncIterator[AsyncFlowise]:
     async with httpx.AsyncClient(transport=httpx.MockTransport(server.handle)) as http:
-        yield AsyncFlowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
+        flowise = AsyncFlowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
+        await flowise.capabilities()
+        server.calls.clear()
+        yield flowise

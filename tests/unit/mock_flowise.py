@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from tests.unit.recorded import recorded
+
 Responder = httpx.Response | Callable[[httpx.Request], httpx.Response]
 
 API = "/api/v1/"
@@ -17,11 +19,14 @@ class MockFlowise:
     """Answers ``(method, path)`` pairs; ``path`` is relative to ``/api/v1/`` and unencoded-exact.
 
     Unrouted requests fail the test with a 599 whose body names the request. Requests are kept
-    in :attr:`calls` for assertions on method, path, query and body.
+    in :attr:`calls` for assertions on method, path, query and body. ``GET /version`` answers as
+    Flowise 3.1.4 did (clients ask it before a call that needs a capability) unless re-routed.
     """
 
     def __init__(self) -> None:
-        self.routes: dict[tuple[str, str], list[Responder]] = {}
+        self.routes: dict[tuple[str, str], list[Responder]] = {
+            ("GET", "version"): [recorded("client/version")]
+        }
         self.calls: list[httpx.Request] = []
 
     def add(self, method: str, path: str, *responses: Responder) -> MockFlowise:

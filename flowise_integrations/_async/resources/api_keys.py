@@ -51,7 +51,11 @@ def _pick(
 
 class AsyncApiKeys(AsyncResource):
     """``/apikey``. Permission strings look like ``"chatflows:view"``; ``workspace:*`` and
-    ``admin:*`` are refused (400), and a key can only grant permissions its creator holds."""
+    ``admin:*`` are refused (400), and a key can only grant permissions its creator holds.
+
+    Flowise 2.x keys have no permissions (each opens every route), so there ``create`` and
+    ``update`` raise :class:`~flowise_integrations.UnsupportedFeatureError` rather than make a key
+    more powerful than asked; listing, verifying and deleting work on every version."""
 
     async def create(
         self, *, name: str, permissions: Sequence[str], options: RequestOptions | None = None
@@ -62,7 +66,7 @@ class AsyncApiKeys(AsyncResource):
         need not be unique, and when several keys share it the most recently updated one is
         returned, which is the new key unless another with that name changed at the same moment.
         """
-        spec = RequestSpec("POST", "apikey", json=_key_body(name, permissions))
+        spec = RequestSpec("POST", "apikey", json=_key_body(name, permissions), capability="workspaces")
         keys = await self._client._request(spec, options, cast=builtins.list[ApiKey])
         return _pick(keys, f"created key {name!r}", name=name)
 
@@ -97,7 +101,8 @@ class AsyncApiKeys(AsyncResource):
         options: RequestOptions | None = None,
     ) -> ApiKey:
         """``PUT /apikey/{id}``: rename the key and replace its permissions (both required)."""
-        spec = RequestSpec("PUT", path("apikey/{id}", id=key_id), json=_key_body(name, permissions))
+        body = _key_body(name, permissions)
+        spec = RequestSpec("PUT", path("apikey/{id}", id=key_id), json=body, capability="workspaces")
         keys = await self._client._request(spec, options, cast=builtins.list[ApiKey])
         return _pick(keys, f"updated key {key_id!r}", key_id=key_id)
 

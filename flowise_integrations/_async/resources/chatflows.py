@@ -99,9 +99,9 @@ class AsyncChatflows(AsyncResource):
                 "category": category,
             }
         )
-        return await self._client._request(
-            RequestSpec("POST", "chatflows", json=body), options, cast=Chatflow
-        )
+        capability = "agentflows" if type == "AGENTFLOW" else None
+        spec = RequestSpec("POST", "chatflows", json=body, capability=capability)
+        return await self._client._request(spec, options, cast=Chatflow)
 
     @overload
     async def list(
@@ -269,19 +269,28 @@ class AsyncChatflows(AsyncResource):
         self, chatflow_id: str, *, options: RequestOptions | None = None
     ) -> dict[str, Any]:
         """``POST /chatflows/{id}/webhook-secret``: generate a webhook signing secret (returned once)."""
-        spec = RequestSpec("POST", path("chatflows/{id}/webhook-secret", id=chatflow_id))
+        spec = RequestSpec(
+            "POST", path("chatflows/{id}/webhook-secret", id=chatflow_id), capability="webhooks"
+        )
         return await self._client._request(spec, options, cast=dict[str, Any])
 
     async def clear_webhook_secret(self, chatflow_id: str, *, options: RequestOptions | None = None) -> None:
         """``DELETE /chatflows/{id}/webhook-secret``."""
-        spec = RequestSpec("DELETE", path("chatflows/{id}/webhook-secret", id=chatflow_id), kind="none")
+        spec = RequestSpec(
+            "DELETE",
+            path("chatflows/{id}/webhook-secret", id=chatflow_id),
+            kind="none",
+            capability="webhooks",
+        )
         await self._client._request(spec, options)
 
     async def get_schedule_status(
         self, chatflow_id: str, *, options: RequestOptions | None = None
     ) -> ScheduleStatus:
         """``GET /chatflows/{id}/schedule/status`` (scheduled agentflows)."""
-        spec = RequestSpec("GET", path("chatflows/{id}/schedule/status", id=chatflow_id))
+        spec = RequestSpec(
+            "GET", path("chatflows/{id}/schedule/status", id=chatflow_id), capability="schedules"
+        )
         return await self._client._request(spec, options, cast=ScheduleStatus)
 
     async def set_schedule_enabled(
@@ -291,7 +300,10 @@ class AsyncChatflows(AsyncResource):
         if not isinstance(enabled, bool):
             raise TypeError("enabled must be a bool")
         spec = RequestSpec(
-            "PATCH", path("chatflows/{id}/schedule/enabled", id=chatflow_id), json={"enabled": enabled}
+            "PATCH",
+            path("chatflows/{id}/schedule/enabled", id=chatflow_id),
+            json={"enabled": enabled},
+            capability="schedules",
         )
         return await self._client._request(spec, options, cast=dict[str, Any])
 
@@ -308,7 +320,8 @@ class AsyncChatflows(AsyncResource):
         check_int("page", page, minimum=1)
         check_int("limit", limit, minimum=1)
         params = {"page": page, "limit": limit, "status": repeated("status", status)}
-        spec = RequestSpec("GET", path("chatflows/{id}/schedule/trigger-logs", id=chatflow_id), params=params)
+        route = path("chatflows/{id}/schedule/trigger-logs", id=chatflow_id)
+        spec = RequestSpec("GET", route, params=params, capability="schedules")
         return await self._client._request(spec, options)
 
     async def delete_trigger_logs(
@@ -321,5 +334,6 @@ class AsyncChatflows(AsyncResource):
             "DELETE",
             path("chatflows/{id}/schedule/trigger-logs", id=chatflow_id),
             json={"logIds": list(log_ids)},
+            capability="schedules",
         )
         return await self._client._request(spec, options)

@@ -96,7 +96,9 @@ class AsyncCredentials(AsyncResource):
     async def reveal(self, credential_id: str, *, options: RequestOptions | None = None) -> CredentialData:
         """``GET /credentials/{id}/reveal``: the values of URL-type fields with their passwords
         unmasked; every other field is the redaction sentinel."""
-        spec = RequestSpec("GET", path("credentials/{id}/reveal", id=credential_id))
+        spec = RequestSpec(
+            "GET", path("credentials/{id}/reveal", id=credential_id), capability="credential_reveal"
+        )
         return await self._client._request(spec, options, cast=CredentialData)
 
     async def update(

@@ -27,9 +27,12 @@ DATASETS_HINT = (
 )
 
 
+_CAPABILITY = "datasets"
+
+
 def _spec(method: str, route: str, **kwargs: Any) -> RequestSpec:
     """A dataset request whose errors explain the enterprise feature gate."""
-    return RequestSpec(method, route, hint=DATASETS_HINT, **kwargs)
+    return RequestSpec(method, route, hint=DATASETS_HINT, capability=_CAPABILITY, **kwargs)
 
 
 def _csv_file(content: str | bytes, filename: str) -> str:
@@ -70,7 +73,13 @@ class AsyncDatasets(AsyncResource):
         """``GET /datasets``: every dataset with its ``row_count``, most recently updated first,
         or one page."""
         return await self._list(
-            "datasets", Dataset, page=page, limit=limit, options=options, hint=DATASETS_HINT
+            "datasets",
+            Dataset,
+            page=page,
+            limit=limit,
+            options=options,
+            hint=DATASETS_HINT,
+            capability=_CAPABILITY,
         )
 
     def iter_all(
@@ -78,7 +87,13 @@ class AsyncDatasets(AsyncResource):
     ) -> AsyncIterator[Dataset]:
         """Every dataset, fetched ``page_size`` at a time until a short page."""
         return self._iter_all(
-            "datasets", Dataset, params=None, page_size=page_size, options=options, hint=DATASETS_HINT
+            "datasets",
+            Dataset,
+            params=None,
+            page_size=page_size,
+            options=options,
+            hint=DATASETS_HINT,
+            capability=_CAPABILITY,
         )
 
     async def get(

@@ -15,6 +15,9 @@ from ._base import AsyncResource
 __all__ = ["AsyncExecutions"]
 
 
+_CAPABILITY = "executions"
+
+
 def _filters(
     *,
     id: str | None,
@@ -71,7 +74,13 @@ class AsyncExecutions(AsyncResource):
             end_date=end_date,
         )
         return await self._page(
-            "executions", Execution, params=params, page=page, limit=limit, options=options
+            "executions",
+            Execution,
+            params=params,
+            page=page,
+            limit=limit,
+            options=options,
+            capability=_CAPABILITY,
         )
 
     def iter_all(
@@ -96,12 +105,19 @@ class AsyncExecutions(AsyncResource):
             start_date=start_date,
             end_date=end_date,
         )
-        return self._iter_all("executions", Execution, params=params, page_size=page_size, options=options)
+        return self._iter_all(
+            "executions",
+            Execution,
+            params=params,
+            page_size=page_size,
+            options=options,
+            capability=_CAPABILITY,
+        )
 
     async def get(self, execution_id: str, *, options: RequestOptions | None = None) -> Execution:
         """``GET /executions/{id}`` (without the joined ``agentflow``). An unknown id is a wrapped
         500 (raised as ``NotFoundError``)."""
-        spec = RequestSpec("GET", path("executions/{id}", id=execution_id))
+        spec = RequestSpec("GET", path("executions/{id}", id=execution_id), capability=_CAPABILITY)
         return await self._client._request(spec, options, cast=Execution)
 
     async def update(
@@ -119,7 +135,7 @@ class AsyncExecutions(AsyncResource):
         body = compact({**(extra or {}), "isPublic": is_public})
         if not body:
             raise ValueError("nothing to update: give is_public or extra")
-        spec = RequestSpec("PUT", path("executions/{id}", id=execution_id), json=body)
+        spec = RequestSpec("PUT", path("executions/{id}", id=execution_id), json=body, capability=_CAPABILITY)
         return await self._client._request(spec, options, cast=Execution)
 
     async def delete(
@@ -127,7 +143,7 @@ class AsyncExecutions(AsyncResource):
     ) -> ExecutionDeleteResult:
         """``DELETE /executions/{id}``; the execution's messages stay, unlinked. An unknown id
         gives ``deleted_count == 0``."""
-        spec = RequestSpec("DELETE", path("executions/{id}", id=execution_id))
+        spec = RequestSpec("DELETE", path("executions/{id}", id=execution_id), capability=_CAPABILITY)
         return await self._client._request(spec, options, cast=ExecutionDeleteResult)
 
     async def delete_many(
@@ -137,11 +153,11 @@ class AsyncExecutions(AsyncResource):
         ids = string_list("execution_ids", execution_ids)
         if not ids:
             raise ValueError("execution_ids must not be empty")
-        spec = RequestSpec("DELETE", "executions", json={"executionIds": ids})
+        spec = RequestSpec("DELETE", "executions", json={"executionIds": ids}, capability=_CAPABILITY)
         return await self._client._request(spec, options, cast=ExecutionDeleteResult)
 
     async def get_public(self, execution_id: str, *, options: RequestOptions | None = None) -> Execution:
         """``GET /public-executions/{id}``: an execution shared with ``is_public``, credential ids
         removed; no key needed. Others are a wrapped 500 (``NotFoundError``)."""
-        spec = RequestSpec("GET", path("public-executions/{id}", id=execution_id))
+        spec = RequestSpec("GET", path("public-executions/{id}", id=execution_id), capability=_CAPABILITY)
         return await self._client._request(spec, options, cast=Execution)

@@ -34,8 +34,10 @@ class Resource:
         limit: int,
         options: RequestOptions | None,
         hint: str | None = None,
+        capability: str | None = None,
     ) -> Page[T]:
-        spec = RequestSpec("GET", route, params={**(params or {}), "page": page, "limit": limit}, hint=hint)
+        params = {**(params or {}), "page": page, "limit": limit}
+        spec = RequestSpec("GET", route, params=params, hint=hint, capability=capability)
         body = self._client._request(spec, options, cast=list_body_type(item_type))
         return to_page(body, page=page, limit=limit)
 
@@ -49,13 +51,21 @@ class Resource:
         limit: int | None = None,
         options: RequestOptions | None = None,
         hint: str | None = None,
+        capability: str | None = None,
     ) -> list[T] | Page[T]:
         """A plain list, or one :class:`Page` when ``page`` and ``limit`` are both given."""
         if check_page_args(page, limit) and page is not None and limit is not None:
             return self._page(
-                route, item_type, params=params, page=page, limit=limit, options=options, hint=hint
+                route,
+                item_type,
+                params=params,
+                page=page,
+                limit=limit,
+                options=options,
+                hint=hint,
+                capability=capability,
             )
-        spec = RequestSpec("GET", route, params=params, hint=hint)
+        spec = RequestSpec("GET", route, params=params, hint=hint, capability=capability)
         body = self._client._request(spec, options, cast=list_body_type(item_type))
         return to_list(body)
 
@@ -68,13 +78,21 @@ class Resource:
         page_size: int,
         options: RequestOptions | None,
         hint: str | None = None,
+        capability: str | None = None,
     ) -> Iterator[T]:
         """Every item, fetching ``page_size`` at a time until a short page."""
         check_page_args(1, page_size)
         page = 1
         while True:
             result = self._page(
-                route, item_type, params=params, page=page, limit=page_size, options=options, hint=hint
+                route,
+                item_type,
+                params=params,
+                page=page,
+                limit=page_size,
+                options=options,
+                hint=hint,
+                capability=capability,
             )
             for item in result.items:
                 yield item

@@ -52,7 +52,11 @@ def _pick(
 
 class ApiKeys(Resource):
     """``/apikey``. Permission strings look like ``"chatflows:view"``; ``workspace:*`` and
-    ``admin:*`` are refused (400), and a key can only grant permissions its creator holds."""
+    ``admin:*`` are refused (400), and a key can only grant permissions its creator holds.
+
+    Flowise 2.x keys have no permissions (each opens every route), so there ``create`` and
+    ``update`` raise :class:`~flowise_integrations.UnsupportedFeatureError` rather than make a key
+    more powerful than asked; listing, verifying and deleting work on every version."""
 
     def create(
         self, *, name: str, permissions: Sequence[str], options: RequestOptions | None = None
@@ -63,7 +67,7 @@ class ApiKeys(Resource):
         need not be unique, and when several keys share it the most recently updated one is
         returned, which is the new key unless another with that name changed at the same moment.
         """
-        spec = RequestSpec("POST", "apikey", json=_key_body(name, permissions))
+        spec = RequestSpec("POST", "apikey", json=_key_body(name, permissions), capability="workspaces")
         keys = self._client._request(spec, options, cast=builtins.list[ApiKey])
         return _pick(keys, f"created key {name!r}", name=name)
 
@@ -98,7 +102,8 @@ class ApiKeys(Resource):
         options: RequestOptions | None = None,
     ) -> ApiKey:
         """``PUT /apikey/{id}``: rename the key and replace its permissions (both required)."""
-        spec = RequestSpec("PUT", path("apikey/{id}", id=key_id), json=_key_body(name, permissions))
+        body = _key_body(name, permissions)
+        spec = RequestSpec("PUT", path("apikey/{id}", id=key_id), json=body, capability="workspaces")
         keys = self._client._request(spec, options, cast=builtins.list[ApiKey])
         return _pick(keys, f"updated key {key_id!r}", key_id=key_id)
 

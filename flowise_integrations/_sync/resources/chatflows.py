@@ -100,9 +100,9 @@ class Chatflows(Resource):
                 "category": category,
             }
         )
-        return self._client._request(
-            RequestSpec("POST", "chatflows", json=body), options, cast=Chatflow
-        )
+        capability = "agentflows" if type == "AGENTFLOW" else None
+        spec = RequestSpec("POST", "chatflows", json=body, capability=capability)
+        return self._client._request(spec, options, cast=Chatflow)
 
     @overload
     def list(
@@ -270,19 +270,28 @@ class Chatflows(Resource):
         self, chatflow_id: str, *, options: RequestOptions | None = None
     ) -> dict[str, Any]:
         """``POST /chatflows/{id}/webhook-secret``: generate a webhook signing secret (returned once)."""
-        spec = RequestSpec("POST", path("chatflows/{id}/webhook-secret", id=chatflow_id))
+        spec = RequestSpec(
+            "POST", path("chatflows/{id}/webhook-secret", id=chatflow_id), capability="webhooks"
+        )
         return self._client._request(spec, options, cast=dict[str, Any])
 
     def clear_webhook_secret(self, chatflow_id: str, *, options: RequestOptions | None = None) -> None:
         """``DELETE /chatflows/{id}/webhook-secret``."""
-        spec = RequestSpec("DELETE", path("chatflows/{id}/webhook-secret", id=chatflow_id), kind="none")
+        spec = RequestSpec(
+            "DELETE",
+            path("chatflows/{id}/webhook-secret", id=chatflow_id),
+            kind="none",
+            capability="webhooks",
+        )
         self._client._request(spec, options)
 
     def get_schedule_status(
         self, chatflow_id: str, *, options: RequestOptions | None = None
     ) -> ScheduleStatus:
         """``GET /chatflows/{id}/schedule/status`` (scheduled agentflows)."""
-        spec = RequestSpec("GET", path("chatflows/{id}/schedule/status", id=chatflow_id))
+        spec = RequestSpec(
+            "GET", path("chatflows/{id}/schedule/status", id=chatflow_id), capability="schedules"
+        )
         return self._client._request(spec, options, cast=ScheduleStatus)
 
     def set_schedule_enabled(
@@ -292,7 +301,10 @@ class Chatflows(Resource):
         if not isinstance(enabled, bool):
             raise TypeError("enabled must be a bool")
         spec = RequestSpec(
-            "PATCH", path("chatflows/{id}/schedule/enabled", id=chatflow_id), json={"enabled": enabled}
+            "PATCH",
+            path("chatflows/{id}/schedule/enabled", id=chatflow_id),
+            json={"enabled": enabled},
+            capability="schedules",
         )
         return self._client._request(spec, options, cast=dict[str, Any])
 
@@ -309,7 +321,8 @@ class Chatflows(Resource):
         check_int("page", page, minimum=1)
         check_int("limit", limit, minimum=1)
         params = {"page": page, "limit": limit, "status": repeated("status", status)}
-        spec = RequestSpec("GET", path("chatflows/{id}/schedule/trigger-logs", id=chatflow_id), params=params)
+        route = path("chatflows/{id}/schedule/trigger-logs", id=chatflow_id)
+        spec = RequestSpec("GET", route, params=params, capability="schedules")
         return self._client._request(spec, options)
 
     def delete_trigger_logs(
@@ -322,5 +335,6 @@ class Chatflows(Resource):
             "DELETE",
             path("chatflows/{id}/schedule/trigger-logs", id=chatflow_id),
             json={"logIds": list(log_ids)},
+            capability="schedules",
         )
         return self._client._request(spec, options)

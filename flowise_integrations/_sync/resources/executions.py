@@ -16,6 +16,9 @@ from ._base import Resource
 __all__ = ["Executions"]
 
 
+_CAPABILITY = "executions"
+
+
 def _filters(
     *,
     id: str | None,
@@ -72,7 +75,13 @@ class Executions(Resource):
             end_date=end_date,
         )
         return self._page(
-            "executions", Execution, params=params, page=page, limit=limit, options=options
+            "executions",
+            Execution,
+            params=params,
+            page=page,
+            limit=limit,
+            options=options,
+            capability=_CAPABILITY,
         )
 
     def iter_all(
@@ -97,12 +106,19 @@ class Executions(Resource):
             start_date=start_date,
             end_date=end_date,
         )
-        return self._iter_all("executions", Execution, params=params, page_size=page_size, options=options)
+        return self._iter_all(
+            "executions",
+            Execution,
+            params=params,
+            page_size=page_size,
+            options=options,
+            capability=_CAPABILITY,
+        )
 
     def get(self, execution_id: str, *, options: RequestOptions | None = None) -> Execution:
         """``GET /executions/{id}`` (without the joined ``agentflow``). An unknown id is a wrapped
         500 (raised as ``NotFoundError``)."""
-        spec = RequestSpec("GET", path("executions/{id}", id=execution_id))
+        spec = RequestSpec("GET", path("executions/{id}", id=execution_id), capability=_CAPABILITY)
         return self._client._request(spec, options, cast=Execution)
 
     def update(
@@ -120,7 +136,7 @@ class Executions(Resource):
         body = compact({**(extra or {}), "isPublic": is_public})
         if not body:
             raise ValueError("nothing to update: give is_public or extra")
-        spec = RequestSpec("PUT", path("executions/{id}", id=execution_id), json=body)
+        spec = RequestSpec("PUT", path("executions/{id}", id=execution_id), json=body, capability=_CAPABILITY)
         return self._client._request(spec, options, cast=Execution)
 
     def delete(
@@ -128,7 +144,7 @@ class Executions(Resource):
     ) -> ExecutionDeleteResult:
         """``DELETE /executions/{id}``; the execution's messages stay, unlinked. An unknown id
         gives ``deleted_count == 0``."""
-        spec = RequestSpec("DELETE", path("executions/{id}", id=execution_id))
+        spec = RequestSpec("DELETE", path("executions/{id}", id=execution_id), capability=_CAPABILITY)
         return self._client._request(spec, options, cast=ExecutionDeleteResult)
 
     def delete_many(
@@ -138,11 +154,11 @@ class Executions(Resource):
         ids = string_list("execution_ids", execution_ids)
         if not ids:
             raise ValueError("execution_ids must not be empty")
-        spec = RequestSpec("DELETE", "executions", json={"executionIds": ids})
+        spec = RequestSpec("DELETE", "executions", json={"executionIds": ids}, capability=_CAPABILITY)
         return self._client._request(spec, options, cast=ExecutionDeleteResult)
 
     def get_public(self, execution_id: str, *, options: RequestOptions | None = None) -> Execution:
         """``GET /public-executions/{id}``: an execution shared with ``is_public``, credential ids
         removed; no key needed. Others are a wrapped 500 (``NotFoundError``)."""
-        spec = RequestSpec("GET", path("public-executions/{id}", id=execution_id))
+        spec = RequestSpec("GET", path("public-executions/{id}", id=execution_id), capability=_CAPABILITY)
         return self._client._request(spec, options, cast=Execution)

@@ -3,17 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import httpx
 import pytest
 
 from flowise_integrations import Flowise
-from tests.unit.mock_clients import API_KEY, BASE_URL
-from tests.unit.mock_flowise import MockFlowise
 
 
 @pytest.fixture
-def client(server: MockFlowise) -> Iterator[Flowise]:
-    with httpx.Client(transport=httpx.MockTransport(server.handle)) as http:
-        yield Flowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
+def client(client: Flowise) -> Flowise:
+    """The shared client of ``tests/unit/mock_clients.py``, under the name the generated tests use."""
+    return client
