@@ -17,15 +17,14 @@ import threading
 from typing import get_args
 
 from . import flows
-from ._install import DEFAULT_FLOWISE_VERSION, install_flowise
-from ._node import find_node
+from ._install import DEFAULT_FLOWISE_VERSION, install_flowise, node_for_flowise
 from ._process import HarnessError
 from ._server import Database, Mode
 from ._stack import LocalStack
 
 
 def _install(version: str) -> None:
-    path = install_flowise(version, node=find_node())
+    path = install_flowise(version, node=node_for_flowise(version))
     print(f"flowise@{version} installed in {path}")
 
 
@@ -47,9 +46,7 @@ def _serve(version: str, *, with_flows: bool, mode: Mode, workers: int, database
                 store_id, _ = flows.create_document_store(
                     client, model_base_url=stack.model_base_url, chroma_url=stack.chroma_url
                 )
-                info["flows"] = {
-                    "echo_agentflow": flows.create_echo_agentflow(client).id,
-                    "human_input_agentflow": flows.create_human_input_agentflow(client).id,
+                made = {
                     "conversation_chatflow": flows.create_conversation_chatflow(
                         client, model_base_url=stack.model_base_url
                     ).id,
@@ -59,6 +56,10 @@ def _serve(version: str, *, with_flows: bool, mode: Mode, workers: int, database
                     ).id,
                     "document_store": store_id,
                 }
+                if client.capabilities().supports("agentflows"):  # not on Flowise 2.x
+                    made["echo_agentflow"] = flows.create_echo_agentflow(client).id
+                    made["human_input_agentflow"] = flows.create_human_input_agentflow(client).id
+                info["flows"] = made
         print(json.dumps(info, indent=2), flush=True)
         print("Serving; press Ctrl+C to stop.", file=sys.stderr, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "--version", default=DEFAULT_FLOWISE_VERSION, help="Flowise version (default %(default)s)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("install", help="install Node 24 and Flowise into the cache")
+    commands.add_parser("install", help="install Flowise and the Node release it needs into the cache")
     serve = commands.add_parser("serve", help="run the stand-in, Chroma and Flowise until interrupted")
     serve.add_argument("--no-flows", action="store_true", help="do not create the test flows")
     serve.add_argument(

@@ -1,10 +1,13 @@
-"""Turn a fresh Flowise 3.x server into one that accepts an API key, without a browser.
+"""Turn a fresh Flowise server into one that accepts an API key, without a browser.
 
-Since 3.0.1 a new server has no user, organization or workspace, and API keys belong to a
-workspace, so a key cannot exist until someone registers. This module does what the UI does:
-register the owner account, log in (the JWT arrives as cookies), and create an API key through
-the cookie-authenticated internal path (``x-request-from: internal``). It is the only place
-in the package that uses that path; everything afterwards uses ``Authorization: Bearer <key>``.
+Two eras. Since 3.0.1 a new server has no user, organization or workspace, and API keys belong to
+a workspace, so a key cannot exist until someone registers: this module does what the UI does,
+registering the owner account, logging in (the JWT arrives as cookies) and creating an API key
+through the cookie-authenticated internal path (``x-request-from: internal``). Flowise 2.x has no
+accounts: the harness starts it with basic auth (``FLOWISE_USERNAME``/``FLOWISE_PASSWORD``,
+see :func:`basic_auth_environment`), and the internal path with those credentials creates a key,
+which then opens every route. This is the only place in the package that uses the internal path;
+everything afterwards uses ``Authorization: Bearer <key>``.
 
 Bootstrapping is idempotent: an existing organization means "already registered", and an
 existing key with the requested name is reused (its permissions updated if they differ).
@@ -17,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from .._core.capabilities import parse_version
 from ._process import HarnessError
 
 __all__ = [
@@ -24,7 +28,9 @@ __all__ = [
     "DEFAULT_KEY_NAME",
     "DEFAULT_PASSWORD",
     "FULL_PERMISSIONS",
+    "basic_auth_environment",
     "bootstrap",
+    "permissions_for",
 ]
 
 DEFAULT_EMAIL = "admin@example.com"
@@ -62,9 +68,27 @@ FULL_PERMISSIONS: tuple[str, ...] = (
 )
 """An all-round permission set for a test API key (workspace/admin permissions are refused on keys)."""
 
+# Permissions newer than the account era itself; an older server refuses a key that asks for them.
+_PERMISSIONS_SINCE = {"executions:update": (3, 1, 3)}
+
 _ALREADY_REGISTERED = "You can only have one organization"
 _INTERNAL = {"x-request-from": "internal"}
 _BODY_LIMIT = 500
+
+
+def permissions_for(version: str) -> tuple[str, ...]:
+    """:data:`FULL_PERMISSIONS` less those Flowise ``version`` does not know yet."""
+    have = parse_version(version)
+    return tuple(p for p in FULL_PERMISSIONS if have >= _PERMISSIONS_SINCE.get(p, (0, 0, 0)))
+
+
+def basic_auth_environment(
+    version: str, *, email: str = DEFAULT_EMAIL, password: str = DEFAULT_PASSWORD
+) -> dict[str, str]:
+    """The server settings :func:`bootstrap` expects of Flowise ``version``: basic auth before 3.0."""
+    if parse_version(version) >= (3, 0, 0):
+        return {}
+    return {"FLOWISE_USERNAME": email, "FLOWISE_PASSWORD": password}
 
 
 def bootstrap(
@@ -73,19 +97,27 @@ def bootstrap(
     email: str = DEFAULT_EMAIL,
     password: str = DEFAULT_PASSWORD,
     key_name: str = DEFAULT_KEY_NAME,
-    permissions: Sequence[str] = FULL_PERMISSIONS,
+    permissions: Sequence[str] | None = None,
     name: str = "Admin",
     timeout: float = 30.0,
 ) -> str:
-    """Register (if needed), log in, and return the plaintext API key named ``key_name``.
+    """Return the plaintext API key named ``key_name``, creating what it needs first.
 
-    Raises :class:`HarnessError` with the HTTP status and (password-free) body on failure.
+    On Flowise 3 that is the owner account (registered if needed, then logged in) and a key with
+    ``permissions`` (default: every permission the server knows); on Flowise 2 a key made with
+    basic auth (2.x keys have no permissions). Raises :class:`HarnessError` with the HTTP status
+    and (password-free) body on failure.
     """
     with httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout) as session:
         steps = _Steps(session, password)
+        version = steps.version()
+        if parse_version(version) < (3, 0, 0):
+            session.auth = httpx.BasicAuth(email, password)
+            return steps.api_key(key_name, None)
         steps.register(name=name, email=email)
         steps.login(email=email)
-        return steps.api_key(key_name, list(permissions))
+        chosen = permissions_for(version) if permissions is None else permissions
+        return steps.api_key(key_name, list(chosen))
 
 
 class _Steps:
@@ -94,6 +126,17 @@ class _Steps:
     def __init__(self, session: httpx.Client, password: str) -> None:
         self._session = session
         self._password = password
+
+    def version(self) -> str:
+        response = self._send("GET", "/api/v1/version", "asking the server's version")
+        self._expect(response, (200,), "asking the server's version")
+        try:
+            version = response.json()["version"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise HarnessError(
+                f"asking the server's version: unexpected body {response.text[:200]!r}"
+            ) from exc
+        return str(version)
 
     def register(self, *, name: str, email: str) -> None:
         body = {"user": {"name": name, "email": email, "credential": self._password}}
@@ -111,21 +154,21 @@ class _Steps:
                 "logging in: the server set no 'token' cookie (is APP_URL https or NODE_ENV production?)"
             )
 
-    def api_key(self, key_name: str, permissions: list[str]) -> str:
+    def api_key(self, key_name: str, permissions: list[str] | None) -> str:
+        """The key named ``key_name``, created if missing; ``None`` permissions for a 2.x key."""
         existing = _find_key(self._list_keys(), key_name)
         if existing is None:
+            body: dict[str, Any] = {"keyName": key_name}
+            if permissions is not None:
+                body["permissions"] = permissions
             response = self._send(
-                "POST",
-                "/api/v1/apikey",
-                "creating the API key",
-                json={"keyName": key_name, "permissions": permissions},
-                headers=_INTERNAL,
+                "POST", "/api/v1/apikey", "creating the API key", json=body, headers=_INTERNAL
             )
             self._expect(response, (200, 201), "creating the API key")
             existing = _find_key(_key_list(response, "creating the API key"), key_name)
             if existing is None:
                 raise HarnessError(f"creating the API key: {key_name!r} is not in the server's key list")
-        elif sorted(existing.get("permissions") or []) != sorted(permissions):
+        elif permissions is not None and sorted(existing.get("permissions") or []) != sorted(permissions):
             self._update_key(existing, key_name, permissions)
         return _plaintext(existing, key_name)
 

@@ -3,8 +3,10 @@
 A plain ``npm install flowise`` does not work offline: faiss-node's install script downloads from
 GitHub, and sqlite3's tries to fetch a prebuilt binary. So the install runs with
 ``--ignore-scripts`` and then rebuilds only sqlite3, which Flowise needs for its database, with
-node-gyp compiling against the headers of the Node 24 runtime (``npm_config_nodedir``) instead of
-downloading them. The result is checked by loading the sqlite3 binding under that runtime.
+node-gyp compiling against the headers of the release's Node runtime (``npm_config_nodedir``,
+see :func:`node_for_flowise`) instead of downloading them. The result is checked by loading the
+sqlite3 binding under that runtime. The ``flowise-*`` packages released with that version are
+pinned to it (see :func:`~._engines.lockstep_overrides`).
 
 The install is built in a temporary sibling directory and renamed into
 ``<cache>/flowise-<version>`` only after a completion marker has been written, all under a file
@@ -21,10 +23,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ._cache import cache_root, file_lock, progress, staged_dir
-from ._node import NodeRuntime, node_version, npm_executable, run_logged
+from ._engines import engines_node, flowise_manifest, lockstep_overrides, pick_node_release
+from ._node import (
+    NODE_BINARY_ENV,
+    NodeRuntime,
+    install_node,
+    node_version,
+    npm_executable,
+    run_logged,
+    runtime_at,
+)
 from ._process import HarnessError
 
-__all__ = ["DEFAULT_FLOWISE_VERSION", "MARKER_NAME", "install_flowise", "is_installed"]
+__all__ = ["DEFAULT_FLOWISE_VERSION", "MARKER_NAME", "install_flowise", "is_installed", "node_for_flowise"]
 
 DEFAULT_FLOWISE_VERSION = "3.1.4"
 """The Flowise release the package is tested against."""
@@ -63,15 +74,36 @@ def install_flowise(
     return final
 
 
+def node_for_flowise(version: str, *, cache_dir: Path | str | None = None) -> NodeRuntime:
+    """The Node runtime for ``flowise@<version>``: ``$FLOWISE_TESTING_NODE`` if set, else the one its
+    cached install was built with, else the newest pinned release its ``engines`` allow."""
+    override = os.environ.get(NODE_BINARY_ENV)
+    if override:
+        node = Path(override).expanduser()
+        if not node.is_file():
+            raise HarnessError(f"${NODE_BINARY_ENV}={override} is not a file")
+        node_version(node)  # it must run
+        return runtime_at(node)
+    marker = cache_root(cache_dir) / f"flowise-{version}" / MARKER_NAME
+    if marker.is_file():
+        built_with = json.loads(marker.read_text()).get("node")
+        if isinstance(built_with, str):
+            return install_node(built_with, cache_dir=cache_dir)
+    manifest = flowise_manifest(version)
+    return install_node(pick_node_release(engines_node(manifest, version)), cache_dir=cache_dir)
+
+
 def is_installed(install_dir: Path) -> bool:
     """Whether ``install_dir`` holds a complete install (its marker exists)."""
     return (install_dir / MARKER_NAME).is_file()
 
 
 def _install_into(target: Path, version: str, *, node: NodeRuntime, log_path: Path) -> None:
-    (target / "package.json").write_text(
-        json.dumps({"name": "flowise-testing-server", "version": "0.0.0", "private": True}, indent=2) + "\n"
-    )
+    package: dict[str, object] = {"name": "flowise-testing-server", "version": "0.0.0", "private": True}
+    overrides = lockstep_overrides(flowise_manifest(version), version)
+    if overrides:
+        package["overrides"] = overrides
+    (target / "package.json").write_text(json.dumps(package, indent=2) + "\n")
     env = _npm_env(node)
     npm = npm_executable(env["PATH"])
     run_logged(

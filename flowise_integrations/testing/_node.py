@@ -1,14 +1,11 @@
-"""Find or install the Node.js runtime Flowise needs, and run npm with readable failures.
+"""Install the Node.js runtimes Flowise needs, and run npm with readable failures.
 
-Flowise 3.1.x declares ``engines.node: ^24`` while many machines still ship Node 20. Rather than
-asking for a system upgrade, the harness can install Node from the npm registry: the
-``node-<platform>-<arch>`` packages carry the official binary plus its ``include/node`` headers,
-which node-gyp needs to compile native modules (sqlite3) offline. The system ``npm`` is used for
-every install; it runs under whichever ``node`` comes first on ``PATH``.
-
-Resolution order in :func:`find_node`: ``$FLOWISE_TESTING_NODE`` (path to a node binary), the
-system ``node`` if it is new enough, then a cached install of ``DEFAULT_NODE_VERSION`` (or
-``$FLOWISE_TESTING_NODE_VERSION``) under ``<cache>/node-<version>``.
+Flowise 3.1.x declares ``engines.node: ^24``, 3.0 and 2.2 ``^20``, while a machine ships whatever
+Node it ships. Rather than asking for a system install, the harness installs Node from the npm
+registry: the ``node-<platform>-<arch>`` packages carry the official binary plus its
+``include/node`` headers, which node-gyp needs to compile native modules (sqlite3) offline. The
+system ``npm`` is used for every install; it runs under whichever ``node`` comes first on
+``PATH``. Which release a Flowise version gets is decided in :mod:`._engines`.
 """
 
 from __future__ import annotations
@@ -32,27 +29,17 @@ from ._cache import cache_root, file_lock, progress, staged_dir
 from ._process import HarnessError
 
 __all__ = [
-    "DEFAULT_NODE_VERSION",
     "NODE_BINARY_ENV",
-    "NODE_VERSION_ENV",
     "NodeRuntime",
-    "find_node",
     "install_node",
     "node_version",
     "npm_executable",
     "run_logged",
+    "runtime_at",
 ]
 
-DEFAULT_NODE_VERSION = "24.22.3"
-"""Node version installed when no suitable runtime is found."""
-
 NODE_BINARY_ENV = "FLOWISE_TESTING_NODE"
-"""Environment variable naming a node binary to use instead of searching."""
-
-NODE_VERSION_ENV = "FLOWISE_TESTING_NODE_VERSION"
-"""Environment variable overriding :data:`DEFAULT_NODE_VERSION`."""
-
-MIN_NODE_MAJOR = 24
+"""Environment variable naming a node binary to use instead of an installed release."""
 
 _PLATFORMS = {"linux": "linux", "darwin": "darwin"}
 _ARCHES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
@@ -77,27 +64,6 @@ class NodeRuntime:
         return os.pathsep.join([str(self.bin_dir), *[p for p in rest.split(os.pathsep) if p]])
 
 
-def find_node(
-    *,
-    cache_dir: Path | str | None = None,
-    version: str | None = None,
-    min_major: int = MIN_NODE_MAJOR,
-) -> NodeRuntime:
-    """Return a Node runtime of at least ``min_major``, installing one into the cache if needed."""
-    override = os.environ.get(NODE_BINARY_ENV)
-    if override:
-        node = Path(override).expanduser()
-        if not node.is_file():
-            raise HarnessError(f"${NODE_BINARY_ENV}={override} is not a file")
-        return _checked_runtime(node, min_major, origin=f"${NODE_BINARY_ENV}")
-    system = shutil.which("node")
-    if system is not None and _major_or_zero(Path(system)) >= min_major:
-        return _runtime_for(Path(system))
-    return install_node(
-        version or os.environ.get(NODE_VERSION_ENV) or DEFAULT_NODE_VERSION, cache_dir=cache_dir
-    )
-
-
 def node_version(node: Path) -> tuple[int, int, int]:
     """Return ``node --version`` as a tuple; :class:`HarnessError` if it does not run."""
     try:
@@ -112,13 +78,13 @@ def node_version(node: Path) -> tuple[int, int, int]:
     return int(match[1]), int(match[2]), int(match[3])
 
 
-def install_node(version: str = DEFAULT_NODE_VERSION, *, cache_dir: Path | str | None = None) -> NodeRuntime:
+def install_node(version: str, *, cache_dir: Path | str | None = None) -> NodeRuntime:
     """Install ``node-<platform>-<arch>@<version>`` into ``<cache>/node-<version>`` (idempotent)."""
     package = _node_package_name()
     root = cache_root(cache_dir)
     final = root / f"node-{version}"
     if _node_binary(final, package).is_file():
-        return _runtime_for(_node_binary(final, package))
+        return runtime_at(_node_binary(final, package))
     with file_lock(root / f"node-{version}.lock"):
         if not _node_binary(final, package).is_file():
             progress(f"installing Node {version} ({package}) into {final} ...")
@@ -126,7 +92,7 @@ def install_node(version: str = DEFAULT_NODE_VERSION, *, cache_dir: Path | str |
             with staged_dir(final) as tmp:
                 _npm_install_node(tmp, package, version, log_path=root / "logs" / f"node-{version}.log")
             progress(f"Node {version} installed in {time.monotonic() - started:.0f}s")
-    return _runtime_for(_node_binary(final, package))
+    return runtime_at(_node_binary(final, package))
 
 
 def npm_executable(path: str | None = None) -> str:
@@ -135,7 +101,7 @@ def npm_executable(path: str | None = None) -> str:
     if npm is None:
         raise HarnessError(
             "npm was not found on PATH; install Node.js with npm (any version) so the harness can "
-            f"install Node {MIN_NODE_MAJOR} and Flowise, or set ${NODE_BINARY_ENV}"
+            f"install the Node release Flowise needs and Flowise, or set ${NODE_BINARY_ENV}"
         )
     return npm
 
@@ -213,8 +179,8 @@ def _node_package_name() -> str:
     arch = _ARCHES.get(platform.machine().lower())
     if plat is None or arch is None:
         raise HarnessError(
-            f"no Node package known for {sys.platform}/{platform.machine()}; install Node "
-            f"{MIN_NODE_MAJOR}+ yourself and set ${NODE_BINARY_ENV} to its node binary"
+            f"no Node package known for {sys.platform}/{platform.machine()}; install the Node "
+            f"release Flowise needs yourself and set ${NODE_BINARY_ENV} to its node binary"
         )
     return f"node-{plat}-{arch}"
 
@@ -244,23 +210,8 @@ def _npm_install_node(tmp: Path, package: str, version: str, *, log_path: Path) 
         raise HarnessError(f"asked npm for {package}@{version} but got Node {got}")
 
 
-def _major_or_zero(node: Path) -> int:
-    try:
-        return node_version(node)[0]
-    except HarnessError:
-        return 0
-
-
-def _checked_runtime(node: Path, min_major: int, *, origin: str) -> NodeRuntime:
-    found = node_version(node)
-    if found[0] < min_major:
-        raise HarnessError(
-            f"{origin} points at Node {'.'.join(map(str, found))} ({node}); Flowise needs Node {min_major}+"
-        )
-    return _runtime_for(node)
-
-
-def _runtime_for(node: Path) -> NodeRuntime:
+def runtime_at(node: Path) -> NodeRuntime:
+    """The runtime of the ``node`` binary at ``node``, with its headers when they sit beside it."""
     real = node.resolve()
     prefix = real.parent.parent
     nodedir = prefix if (prefix / "include" / "node" / "node.h").is_file() else None

@@ -32,11 +32,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from ._bootstrap import bootstrap
+from ._bootstrap import basic_auth_environment, bootstrap
 from ._cache import progress
 from ._flowise_env import HOST, PRELOAD_PATH, flowise_environment
-from ._install import DEFAULT_FLOWISE_VERSION, install_flowise
-from ._node import find_node
+from ._install import DEFAULT_FLOWISE_VERSION, install_flowise, node_for_flowise
 from ._postgres import LocalPostgres
 from ._process import HarnessError, ManagedProcess, free_port
 from ._redis import LocalRedis
@@ -214,7 +213,7 @@ class LocalFlowise(Service):
         if self.running:
             return self
         self.stop()  # clear up after a server that died on its own
-        node = find_node(cache_dir=self._cache_dir)
+        node = node_for_flowise(self._version, cache_dir=self._cache_dir)
         install_dir = install_flowise(self._version, cache_dir=self._cache_dir, node=node)
         self._prepare_state()
         self.postgres = LocalPostgres() if self._database == "postgres" else None
@@ -235,7 +234,7 @@ class LocalFlowise(Service):
                 port=self.port,
                 redis=self.redis,
                 postgres=self.postgres,
-                extra=self._extra_env,
+                extra={**basic_auth_environment(self._version), **self._extra_env},
             )
             launcher = [str(node.node), str(install_dir / "node_modules" / ".bin" / "flowise")]
 

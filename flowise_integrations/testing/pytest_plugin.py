@@ -7,9 +7,10 @@ Chroma and Flowise once per session (or uses the server named by ``FLOWISE_BASE_
 with a message, except under ``CI`` where a harness that cannot start fails the run.
 
 The topology of ``flowise_stack`` is chosen per run, so one suite can be run against each:
-``--flowise-mode=queue`` (Redis and BullMQ workers), ``--flowise-workers=N`` and
-``--flowise-database=postgres``, or the same as ``FLOWISE_TESTING_MODE``, ``FLOWISE_TESTING_WORKERS``
-and ``FLOWISE_TESTING_DATABASE``. ``flowise_queue_stack`` is always a local queue-mode server on
+``--flowise-version=3.0.13`` (any Flowise release), ``--flowise-mode=queue`` (Redis and BullMQ
+workers), ``--flowise-workers=N`` and ``--flowise-database=postgres``, or the same as
+``FLOWISE_TESTING_VERSION``, ``FLOWISE_TESTING_MODE``, ``FLOWISE_TESTING_WORKERS`` and
+``FLOWISE_TESTING_DATABASE``. ``flowise_queue_stack`` is always a local queue-mode server on
 PostgreSQL, for tests that need one whatever the run's topology (it is ``flowise_stack`` itself
 when that already is one).
 """
@@ -28,10 +29,12 @@ from .. import AsyncFlowise, Flowise
 from .._constants import ENV_BASE_URL
 from ..types import Chatflow
 from . import flows
+from ._install import DEFAULT_FLOWISE_VERSION
 from ._model import ModelStandIn
 from ._server import Database, Mode
 from ._stack import LocalStack
 
+VERSION_ENV = "FLOWISE_TESTING_VERSION"
 MODE_ENV = "FLOWISE_TESTING_MODE"
 WORKERS_ENV = "FLOWISE_TESTING_WORKERS"
 DATABASE_ENV = "FLOWISE_TESTING_DATABASE"
@@ -39,8 +42,10 @@ DATABASE_ENV = "FLOWISE_TESTING_DATABASE"
 
 @dataclass(frozen=True)
 class Topology:
-    """How the session's Flowise runs: ``mode``, ``workers`` (queue mode) and ``database``."""
+    """How the session's Flowise runs: its ``version``, ``mode``, ``workers`` (queue mode) and
+    ``database``."""
 
+    version: str = DEFAULT_FLOWISE_VERSION
     mode: Mode = "main"
     workers: int = 2
     database: Database = "sqlite"
@@ -64,11 +69,12 @@ class Topology:
             raise pytest.UsageError(f"{WORKERS_ENV} must be a whole number, not {workers_text!r}") from None
         if workers < 1:
             raise pytest.UsageError(f"{WORKERS_ENV} must be at least 1, not {workers}")
-        return cls(mode=cast(Mode, mode), workers=workers, database=cast(Database, database))
+        version = config.getoption("flowise_version") or os.environ.get(VERSION_ENV) or cls.version
+        return cls(version=version, mode=cast(Mode, mode), workers=workers, database=cast(Database, database))
 
     def __str__(self) -> str:
         workers = f" with {self.workers} workers" if self.mode == "queue" else ""
-        return f"mode={self.mode}{workers}, database={self.database}"
+        return f"flowise@{self.version}, mode={self.mode}{workers}, database={self.database}"
 
 
 QUEUE_TOPOLOGY = Topology(mode="queue", workers=2, database="postgres")
@@ -77,6 +83,10 @@ QUEUE_TOPOLOGY = Topology(mode="queue", workers=2, database="postgres")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("flowise", "local Flowise (flowise_integrations.testing)")
+    group.addoption(
+        "--flowise-version",
+        help=f"the Flowise release flowise_stack runs (default {DEFAULT_FLOWISE_VERSION}); env {VERSION_ENV}",
+    )
     group.addoption(
         "--flowise-mode",
         choices=get_args(Mode),
@@ -108,6 +118,7 @@ def _skip_or_fail_without_node() -> None:
 
 def _local_stack(topology: Topology, *, use_env_server: bool) -> LocalStack:
     return LocalStack(
+        flowise_version=topology.version,
         mode=topology.mode,
         workers=topology.workers,
         database=topology.database,

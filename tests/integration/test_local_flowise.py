@@ -18,8 +18,7 @@ import httpx
 import pytest
 
 from flowise_integrations.testing._bootstrap import DEFAULT_KEY_NAME, FULL_PERMISSIONS, bootstrap
-from flowise_integrations.testing._install import DEFAULT_FLOWISE_VERSION, install_flowise
-from flowise_integrations.testing._node import find_node
+from flowise_integrations.testing._install import DEFAULT_FLOWISE_VERSION, install_flowise, node_for_flowise
 from flowise_integrations.testing._process import HarnessError
 from flowise_integrations.testing._server import PRELOAD_PATH, LocalFlowise
 from flowise_integrations.testing.pytest_plugin import Topology
@@ -126,7 +125,7 @@ def test_server_runs_with_the_preload(flowise: LocalFlowise) -> None:
 
 
 def test_preload_serves_tiktoken_ranks_offline(flowise: LocalFlowise) -> None:
-    node = find_node()
+    node = node_for_flowise(flowise.version)
     install_dir = install_flowise(flowise.version, node=node)
     script = (
         "fetch('https://tiktoken.pages.dev/js/cl100k_base.json')"

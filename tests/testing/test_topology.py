@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from flowise_integrations.testing import DEFAULT_FLOWISE_VERSION
 from flowise_integrations.testing.pytest_plugin import QUEUE_TOPOLOGY, Topology
 
 
@@ -25,22 +26,36 @@ def topology(**options: Any) -> Topology:
 
 @pytest.fixture(autouse=True)
 def _no_topology_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("FLOWISE_TESTING_MODE", "FLOWISE_TESTING_WORKERS", "FLOWISE_TESTING_DATABASE"):
+    for name in (
+        "FLOWISE_TESTING_VERSION",
+        "FLOWISE_TESTING_MODE",
+        "FLOWISE_TESTING_WORKERS",
+        "FLOWISE_TESTING_DATABASE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
 def test_defaults_are_one_process_on_sqlite() -> None:
-    assert topology() == Topology(mode="main", workers=2, database="sqlite")
-    assert str(topology()) == "mode=main, database=sqlite"
+    assert topology() == Topology(version=DEFAULT_FLOWISE_VERSION, mode="main", workers=2, database="sqlite")
+    assert str(topology()) == f"flowise@{DEFAULT_FLOWISE_VERSION}, mode=main, database=sqlite"
 
 
 def test_environment_then_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLOWISE_TESTING_MODE", "queue")
     monkeypatch.setenv("FLOWISE_TESTING_DATABASE", "postgres")
     assert topology() == QUEUE_TOPOLOGY
-    assert str(QUEUE_TOPOLOGY) == "mode=queue with 2 workers, database=postgres"
+    assert (
+        str(QUEUE_TOPOLOGY)
+        == f"flowise@{DEFAULT_FLOWISE_VERSION}, mode=queue with 2 workers, database=postgres"
+    )
     assert topology(flowise_mode="main", flowise_workers="3").mode == "main"
     assert topology(flowise_workers="3").workers == 3
+
+
+def test_version_from_environment_then_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLOWISE_TESTING_VERSION", "2.2.8")
+    assert topology().version == "2.2.8"
+    assert topology(flowise_version="3.0.13").version == "3.0.13"
 
 
 @pytest.mark.parametrize(
