@@ -12,8 +12,11 @@ LINTED := flowise_integrations tests scripts benchmarks notebooks examples
 QUEUE_INTEGRATION_COVERAGE := .coverage-integration-queue.json
 # Flowise's production topology: a main server, Redis, BullMQ workers and PostgreSQL.
 QUEUE_TOPOLOGY := FLOWISE_TESTING_MODE=queue FLOWISE_TESTING_WORKERS=2 FLOWISE_TESTING_DATABASE=postgres
+# The version matrix: the newest 3.1 (the default, where the full suite runs), 3.0 and 2.2 releases.
+MATRIX := 3.1.4 3.0.13 2.2.8
+COMPAT_RESULTS := $(MATRIX:%=.compat/%.json)
 
-.PHONY: install flowise lint typecheck generate check-generated unit integration integration-queue test clean
+.PHONY: install flowise lint typecheck generate check-generated unit integration integration-queue compat compatibility test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +42,7 @@ typecheck: install
 	$(BIN)/mypy flowise_integrations
 
 unit: install
-	$(BIN)/pytest tests --ignore=tests/integration -q
+	$(BIN)/pytest tests --ignore=tests/integration --ignore=tests/compat -q
 
 integration: flowise
 	$(BIN)/pytest tests/integration -q
@@ -48,9 +51,19 @@ integration: flowise
 integration-queue: flowise
 	$(QUEUE_TOPOLOGY) $(BIN)/pytest tests/integration -q
 
-# Node 24 and Flowise go into the user cache once (minutes when cold, instant after).
+# Each release of the matrix and the Node it needs go into the user cache once (minutes when cold,
+# instant after).
 flowise: install
-	$(BIN)/python -m flowise_integrations.testing install
+	for version in $(MATRIX); do $(BIN)/python -m flowise_integrations.testing --version $$version install || exit 1; done
+
+# The smoke suite (tests/compat) on every release of the matrix; each run leaves .compat/<version>.json.
+compat: flowise
+	rm -rf .compat
+	for version in $(MATRIX); do FLOWISE_TESTING_VERSION=$$version $(BIN)/pytest tests/compat -q || exit 1; done
+
+# Rewrite the matrix in docs/compatibility.md from a fresh compat run.
+compatibility: compat
+	$(BIN)/python scripts/compatibility.py $(COMPAT_RESULTS)
 
 .PHONY: record-fixtures
 
@@ -61,14 +74,17 @@ record-fixtures: flowise
 
 # Unit, harness, adapter and reliability tests; then the client's integration suite, once on one
 # Flowise process with SQLite and once in queue mode on PostgreSQL. Each run must call every
-# public client method (checked from its coverage report).
+# public client method (checked from its coverage report). Last, the smoke suite on every release
+# of the matrix, whose results docs/compatibility.md must show.
 test: check-generated lint typecheck flowise
-	$(BIN)/pytest tests --ignore=tests/integration -q
+	$(BIN)/pytest tests --ignore=tests/integration --ignore=tests/compat -q
 	$(BIN)/pytest tests/integration -q --cov=flowise_integrations --cov-report=json:$(INTEGRATION_COVERAGE)
 	$(BIN)/python scripts/check_method_coverage.py $(INTEGRATION_COVERAGE)
 	$(QUEUE_TOPOLOGY) $(BIN)/pytest tests/integration -q --cov=flowise_integrations \
 		--cov-report=json:$(QUEUE_INTEGRATION_COVERAGE)
 	$(BIN)/python scripts/check_method_coverage.py $(QUEUE_INTEGRATION_COVERAGE)
+	$(MAKE) --no-print-directory compat
+	$(BIN)/python scripts/compatibility.py --check $(COMPAT_RESULTS)
 
 .PHONY: demo docs
 
