@@ -25,7 +25,7 @@ class MockFlowise:
 
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], list[Responder]] = {
-            ("GET", "version"): [recorded("client/version")]
+            ("GET", "version"): [lambda request: recorded("client/version", request=request)]
         }
         self.calls: list[httpx.Request] = []
 
