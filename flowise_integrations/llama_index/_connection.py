@@ -12,6 +12,7 @@ with the same key. Injected clients stay the caller's to close.
 from __future__ import annotations
 
 import os
+from typing import TypedDict
 
 import httpx
 from pydantic import SecretStr
@@ -22,10 +23,22 @@ from .._constants import ENV_API_KEY, ENV_BASE_URL
 from .._sync._client import Flowise
 from .._types import NOT_GIVEN
 
-__all__ = ["FlowiseConnection", "Timeout"]
+__all__ = ["ConnectionArgs", "FlowiseConnection", "Timeout"]
 
 Timeout = float | httpx.Timeout
 """Seconds or an ``httpx.Timeout``; ``None`` where accepted means "the client's defaults"."""
+
+
+class ConnectionArgs(TypedDict, total=False):
+    """The connection keywords the adapter functions pass on to :class:`FlowiseConnection`
+    (``**connection: Unpack[ConnectionArgs]``), so each is declared once."""
+
+    base_url: str | None
+    api_key: str | SecretStr | None
+    timeout: Timeout | None
+    max_retries: int | None
+    client: Flowise | None
+    async_client: AsyncFlowise | None
 
 
 def _env(name: str) -> str | None:

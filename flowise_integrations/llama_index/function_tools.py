@@ -4,6 +4,8 @@
 tool exactly as the LangChain toolkit does (both use ``flowise_integrations._toolkit``): a flow's
 tool takes ``{question}`` or its Start node's form fields, a custom tool takes its input schema and
 runs on the Flowise server. Arguments are checked by the tool's schema before anything is sent.
+Each function also takes the adapters' connection keywords (:class:`~._connection.ConnectionArgs`:
+``base_url``, ``api_key``, ``timeout``, ``max_retries``, ``client``, ``async_client``).
 """
 
 import json
@@ -13,16 +15,14 @@ from typing import Any
 
 from llama_index.core.bridge.pydantic import BaseModel
 from llama_index.core.tools import FunctionTool, ToolMetadata
-from pydantic import SecretStr
+from typing_extensions import Unpack
 
-from .._async._client import AsyncFlowise
 from .._async._discovery import discover_targets as adiscover_targets
-from .._sync._client import Flowise
 from .._sync._discovery import discover_targets
 from .._tool_args import args_model
 from .._toolkit import FlowiseToolTarget, TargetKind, chatflow_target, custom_tool_target
 from ..types import Chatflow, Tool
-from ._connection import FlowiseConnection, Timeout
+from ._connection import ConnectionArgs, FlowiseConnection
 from ._runs import PredictionArgs, arun, merge_override_config, run
 
 __all__ = ["atools_from_server", "chatflow_tool", "custom_tool", "tools_from_server"]
@@ -132,12 +132,7 @@ def chatflow_tool(
     session_id: str | None = None,
     override_config: Mapping[str, Any] | None = None,
     return_direct: bool = False,
-    base_url: str | None = None,
-    api_key: str | SecretStr | None = None,
-    timeout: Timeout | None = None,
-    max_retries: int | None = None,
-    client: Flowise | None = None,
-    async_client: AsyncFlowise | None = None,
+    **connection_args: Unpack[ConnectionArgs],
 ) -> FunctionTool:
     """A chatflow, agentflow or assistant as a ``FunctionTool`` that returns the flow's answer.
 
@@ -147,14 +142,7 @@ def chatflow_tool(
     fetched once with the sync client). ``session_id`` keeps every call in one Flowise session;
     without it each call is independent.
     """
-    connection = FlowiseConnection(
-        base_url=base_url,
-        api_key=api_key,
-        timeout=timeout,
-        max_retries=max_retries,
-        client=client,
-        async_client=async_client,
-    )
+    connection = FlowiseConnection(**connection_args)
     return _chatflow_tool(
         connection,
         chatflow,
@@ -172,12 +160,7 @@ def custom_tool(
     name: str | None = None,
     description: str | None = None,
     return_direct: bool = False,
-    base_url: str | None = None,
-    api_key: str | SecretStr | None = None,
-    timeout: Timeout | None = None,
-    max_retries: int | None = None,
-    client: Flowise | None = None,
-    async_client: AsyncFlowise | None = None,
+    **connection_args: Unpack[ConnectionArgs],
 ) -> FunctionTool:
     """A Flowise custom tool as a ``FunctionTool`` whose code runs on the Flowise server.
 
@@ -188,14 +171,7 @@ def custom_tool(
     :class:`Tool` or an id (then fetched once with the sync client). The result is returned as
     text (JSON for non-string values).
     """
-    connection = FlowiseConnection(
-        base_url=base_url,
-        api_key=api_key,
-        timeout=timeout,
-        max_retries=max_retries,
-        client=client,
-        async_client=async_client,
-    )
+    connection = FlowiseConnection(**connection_args)
     return _custom_tool(connection, tool, name=name, description=description, return_direct=return_direct)
 
 
@@ -205,12 +181,7 @@ def tools_from_server(
     exclude_ids: Collection[str] = (),
     name_pattern: str | re.Pattern[str] | None = None,
     kinds: Collection[TargetKind] | None = None,
-    base_url: str | None = None,
-    api_key: str | SecretStr | None = None,
-    timeout: Timeout | None = None,
-    max_retries: int | None = None,
-    client: Flowise | None = None,
-    async_client: AsyncFlowise | None = None,
+    **connection_args: Unpack[ConnectionArgs],
 ) -> list[FunctionTool]:
     """Every flow and custom tool on the server that passes the filters, as ``FunctionTool``s.
 
@@ -218,14 +189,7 @@ def tools_from_server(
     in the Flowise name, and ``kinds`` (``chatflow``, ``agentflow``, ``assistant``,
     ``custom_tool``). Names are tool-safe and unique (clashes get an id-derived suffix).
     """
-    connection = FlowiseConnection(
-        base_url=base_url,
-        api_key=api_key,
-        timeout=timeout,
-        max_retries=max_retries,
-        client=client,
-        async_client=async_client,
-    )
+    connection = FlowiseConnection(**connection_args)
     targets = discover_targets(
         connection.client,
         include_ids=include_ids,
@@ -242,22 +206,10 @@ async def atools_from_server(
     exclude_ids: Collection[str] = (),
     name_pattern: str | re.Pattern[str] | None = None,
     kinds: Collection[TargetKind] | None = None,
-    base_url: str | None = None,
-    api_key: str | SecretStr | None = None,
-    timeout: Timeout | None = None,
-    max_retries: int | None = None,
-    client: Flowise | None = None,
-    async_client: AsyncFlowise | None = None,
+    **connection_args: Unpack[ConnectionArgs],
 ) -> list[FunctionTool]:
     """:func:`tools_from_server` with the discovery done by the async client."""
-    connection = FlowiseConnection(
-        base_url=base_url,
-        api_key=api_key,
-        timeout=timeout,
-        max_retries=max_retries,
-        client=client,
-        async_client=async_client,
-    )
+    connection = FlowiseConnection(**connection_args)
     targets = await adiscover_targets(
         connection.async_client,
         include_ids=include_ids,

@@ -15,11 +15,9 @@ from typing import Any, Literal
 
 from llama_index.core.tools import FunctionTool
 from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSpec
-from pydantic import SecretStr
+from typing_extensions import Unpack
 
-from .._async._client import AsyncFlowise
 from .._async._discovery import discover_targets as adiscover_targets
-from .._sync._client import Flowise
 from .._sync._discovery import discover_targets
 from .._toolkit import TargetKind, flow_types_for
 from ..types import (
@@ -31,7 +29,7 @@ from ..types import (
     Tool,
     Variable,
 )
-from ._connection import FlowiseConnection, Timeout
+from ._connection import ConnectionArgs, FlowiseConnection
 from ._runs import PredictionArgs, arun, merge_override_config, run
 from .function_tools import _chatflow_tool, _custom_tool, _target_tool
 
@@ -82,7 +80,8 @@ class FlowiseToolSpec(BaseToolSpec):
     ``upsert_vector_store``.
 
     :meth:`chatflow_tool`, :meth:`custom_tool` and :meth:`tools_from_server` build extra tools on
-    this spec's connection.
+    this spec's connection, made from the connection keywords (``base_url``, ``api_key``,
+    ``timeout``, ``max_retries``, ``client``, ``async_client``; see ``ConnectionArgs``).
     """
 
     spec_functions: list[SPEC_FUNCTION_TYPE] = [  # noqa: RUF012 (BaseToolSpec declares it on the class)
@@ -105,12 +104,7 @@ class FlowiseToolSpec(BaseToolSpec):
         upsert_embedding: ComponentInput | None = None,
         upsert_vector_store: ComponentInput | None = None,
         upsert_record_manager: ComponentInput | None = None,
-        base_url: str | None = None,
-        api_key: str | SecretStr | None = None,
-        timeout: Timeout | None = None,
-        max_retries: int | None = None,
-        client: Flowise | None = None,
-        async_client: AsyncFlowise | None = None,
+        **connection_args: Unpack[ConnectionArgs],
     ) -> None:
         self.chatflow_id = chatflow_id
         self.store_id = store_id
@@ -122,14 +116,7 @@ class FlowiseToolSpec(BaseToolSpec):
             "vector_store": upsert_vector_store,
             "record_manager": upsert_record_manager,
         }
-        self.connection = FlowiseConnection(
-            base_url=base_url,
-            api_key=api_key,
-            timeout=timeout,
-            max_retries=max_retries,
-            client=client,
-            async_client=async_client,
-        )
+        self.connection = FlowiseConnection(**connection_args)
 
     # -- resolving defaults
 
