@@ -30,10 +30,12 @@ _OPTION_KEYS = frozenset(RequestOptions.__annotations__)
 class ServerState:
     """What a client learnt about its server, shared with its ``with_options`` copies."""
 
-    __slots__ = ("capabilities",)
+    __slots__ = ("capabilities", "silent")
 
     def __init__(self) -> None:
         self.capabilities: ServerCapabilities | None = None
+        self.silent = False
+        """The server would not tell its version; calls are sent without asking again."""
 
 
 class BaseClient:

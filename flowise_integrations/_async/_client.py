@@ -290,10 +290,14 @@ class AsyncFlowise(BaseClient):
         return known
 
     async def _require(self, capability: str) -> None:
-        """Raise if the server lacks ``capability``; a server that will not say is given the benefit."""
+        """Raise if the server lacks ``capability``; a server that will not say is given the
+        benefit of the doubt, and not asked again."""
+        if self._server.silent:
+            return
         try:
             capabilities = await self.capabilities()
         except (APIStatusError, TypeError, ValueError):
+            self._server.silent = True
             return
         capabilities.require(capability)
 

@@ -291,10 +291,14 @@ class Flowise(BaseClient):
         return known
 
     def _require(self, capability: str) -> None:
-        """Raise if the server lacks ``capability``; a server that will not say is given the benefit."""
+        """Raise if the server lacks ``capability``; a server that will not say is given the
+        benefit of the doubt, and not asked again."""
+        if self._server.silent:
+            return
         try:
             capabilities = self.capabilities()
         except (APIStatusError, TypeError, ValueError):
+            self._server.silent = True
             return
         capabilities.require(capability)
 

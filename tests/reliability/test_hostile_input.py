@@ -37,12 +37,15 @@ REFUSED = (TypeError, ValueError, pydantic.ValidationError)
 
 
 class Recorder:
-    """A mock transport that keeps each request and answers 404."""
+    """A mock transport that keeps each request and answers 404; ``GET /version`` (which the
+    client asks before a call that needs a capability) answers as Flowise 3.1.4 and is not kept."""
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == "/api/v1/version":
+            return httpx.Response(200, json={"version": "3.1.4"})
         self.requests.append(request)
         return httpx.Response(404, json={"statusCode": 404, "message": "not found"})
 

@@ -105,7 +105,10 @@ async def test_capabilities_refresh_and_a_silent_server(server: MockFlowise, htt
     server.add("GET", "version", httpx.Response(404, json={"message": "Not found"}))
     server.add("GET", "executions", recorded("executions/list"))
     silent = _fresh(server, http)
+    server.calls.clear()
     assert (await silent.executions.list()).total == 2
+    assert (await silent.executions.list()).total == 2
+    assert _paths(server) == ["GET /api/v1/version", "GET /api/v1/executions", "GET /api/v1/executions"]
 
 
 async def test_another_server_is_asked_again(server: MockFlowise, http: httpx.AsyncClient) -> None:

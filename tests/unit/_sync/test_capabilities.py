@@ -106,7 +106,10 @@ def test_capabilities_refresh_and_a_silent_server(server: MockFlowise, http: htt
     server.add("GET", "version", httpx.Response(404, json={"message": "Not found"}))
     server.add("GET", "executions", recorded("executions/list"))
     silent = _fresh(server, http)
+    server.calls.clear()
     assert (silent.executions.list()).total == 2
+    assert (silent.executions.list()).total == 2
+    assert _paths(server) == ["GET /api/v1/version", "GET /api/v1/executions", "GET /api/v1/executions"]
 
 
 def test_another_server_is_asked_again(server: MockFlowise, http: httpx.Client) -> None:
