@@ -11,24 +11,22 @@ without network access or a real model, and tests can assert on exact output:
 * ``GET /v1/models`` lists the configured model.
 
 Every request is recorded, so a test can check what a flow actually sent to its model (history, system
-prompts, retrieved context). Only the standard library is used.
+prompts, retrieved context). The server itself is :mod:`._model_http`; only the standard library
+is used.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
+import itertools
 import json
-import socket
-import socketserver
-import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
+from ._model_http import JSONRequestHandler, TrackingHTTPServer
 from ._model_text import default_reply
 from ._model_wire import (
     Reply,
@@ -56,97 +54,19 @@ ReplyFunction = Callable[[list[dict[str, Any]]], Reply]
 _OWNER = "flowise-integrations"
 
 
-# --------------------------------------------------------------------------------------------- HTTP plumbing
+class _Handler(JSONRequestHandler):
+    """Routes one connection's requests to the owning ``ModelStandIn``, answering as OpenAI does."""
 
-
-class _Server(ThreadingHTTPServer):
-    """A threading HTTP server that can close its open keep-alive connections and wait for their threads."""
-
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], standin: ModelStandIn) -> None:
-        self.standin = standin
-        self._connections: set[socket.socket] = set()
-        self._workers: list[threading.Thread] = []
-        self._lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind resolves the host's FQDN, which can stall on machines without DNS.
-        socketserver.TCPServer.server_bind(self)
-        host, port = self.server_address[:2]
-        self.server_name = str(host)
-        self.server_port = int(port)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        worker = threading.Thread(
-            target=self.process_request_thread,
-            args=(request, client_address),
-            name=f"model-standin-conn-{client_address[1]}",
-            daemon=True,
-        )
-        with self._lock:
-            self._connections.add(request)
-            self._workers = [w for w in self._workers if w.is_alive()]
-            self._workers.append(worker)
-        worker.start()
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Ignore clients that hang up mid-response; report anything else as usual."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-    def close_connections(self, timeout: float) -> None:
-        """Unblock every connection thread (idle keep-alive or mid-stream) and wait for it to finish."""
-        with self._lock:
-            connections = list(self._connections)
-            workers = list(self._workers)
-        for conn in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        deadline = time.monotonic() + timeout
-        for worker in workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Routes one connection's requests to the owning ``ModelStandIn``."""
-
-    protocol_version = "HTTP/1.1"
     server_version = "flowise-integrations-model-standin"
 
     @property
     def _standin(self) -> ModelStandIn:
-        return cast(_Server, self.server).standin
+        return cast(ModelStandIn, cast(TrackingHTTPServer, self.server).owner)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: tests read the recorded requests instead of an access log."""
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
-
-    def do_PATCH(self) -> None:
-        self._dispatch("PATCH")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
-    def _dispatch(self, method: str) -> None:
+    def handle_method(self, method: str) -> None:
         path = self.path.split("?", 1)[0].rstrip("/") or "/"
         try:
-            raw = self._read_body()
+            raw = self.read_body()
         except ValueError:
             self.close_connection = True  # the framing is unknown, so the connection cannot be reused
             self._send_error(RequestError(400, "Malformed Content-Length or chunked request body."))
@@ -155,7 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
         parse_error: RequestError | None = None
         if method == "POST":
             try:
-                body = self._parse_body(raw)
+                body = _parse_body(raw)
             except RequestError as exc:
                 parse_error = exc
         self._standin._record(path, body)
@@ -172,40 +92,14 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST" and path == "/v1/chat/completions":
             return self._chat_completions
         if method == "POST" and path == "/v1/embeddings":
-            return lambda body: self._send_json(200, embeddings_response(body, standin.model))
+            return lambda body: self.send_json(200, json_bytes(embeddings_response(body, standin.model)))
         if method == "GET" and path == "/v1/models":
-            return lambda _: self._send_json(200, {"object": "list", "data": [standin._model_object()]})
+            models = {"object": "list", "data": [standin._model_object()]}
+            return lambda _: self.send_json(200, json_bytes(models))
         if method == "GET" and path.startswith("/v1/models/"):
             model_id = path.removeprefix("/v1/models/")
-            return lambda _: self._send_json(200, standin._model_object(model_id))
+            return lambda _: self.send_json(200, json_bytes(standin._model_object(model_id)))
         raise RequestError(404, f"Unknown request URL: {method} {path}.")
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _read_chunked(self) -> bytes:
-        parts: list[bytes] = []
-        while True:
-            size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
-            if size == 0:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass  # skip trailers
-                return b"".join(parts)
-            parts.append(self.rfile.read(size))
-            self.rfile.readline()
-
-    @staticmethod
-    def _parse_body(raw: bytes) -> dict[str, Any]:
-        try:
-            body = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RequestError(400, f"We could not parse the JSON body of your request: {exc}") from exc
-        if not isinstance(body, dict):
-            raise RequestError(400, "The request body must be a JSON object.")
-        return body
 
     def _chat_completions(self, body: dict[str, Any]) -> None:
         standin = self._standin
@@ -219,39 +113,25 @@ class _Handler(BaseHTTPRequestHandler):
             chunks = completion_chunks(
                 model, messages, reply, include_usage=include_usage(body), token_delay=standin.token_delay
             )
-            self._send_event_stream(chunks)
+            frames = (b"data: " + json_bytes(chunk) + b"\n\n" for chunk in chunks)
+            self.send_chunked(
+                200, "text/event-stream; charset=utf-8", itertools.chain(frames, [b"data: [DONE]\n\n"])
+            )
         else:
-            self._send_json(200, completion(model, messages, reply))
+            self.send_json(200, json_bytes(completion(model, messages, reply)))
 
     def _send_error(self, exc: RequestError) -> None:
-        self._send_json(exc.status, error_body(exc.message, exc.error_type))
+        self.send_json(exc.status, json_bytes(error_body(exc.message, exc.error_type)))
 
-    def _send_json(self, status: int, payload: Any) -> None:
-        data = json_bytes(payload)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
-    def _send_event_stream(self, frames: Iterable[dict[str, Any]]) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        try:
-            for frame in frames:
-                self._write_chunk(b"data: " + json_bytes(frame) + b"\n\n")
-            self._write_chunk(b"data: [DONE]\n\n")
-            self.wfile.write(b"0\r\n\r\n")
-            self.wfile.flush()
-        except OSError:  # the client hung up, or stop() closed the connection mid-stream
-            self.close_connection = True
-
-    def _write_chunk(self, data: bytes) -> None:
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-        self.wfile.flush()
+def _parse_body(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RequestError(400, f"We could not parse the JSON body of your request: {exc}") from exc
+    if not isinstance(body, dict):
+        raise RequestError(400, "The request body must be a JSON object.")
+    return body
 
 
 # --------------------------------------------------------------------------------------------- public class
@@ -286,7 +166,7 @@ class ModelStandIn(Service):
         self._lock = threading.Lock()
         self._records: list[tuple[str, Any]] = []
         self._script: deque[Reply] = deque()
-        self._server: _Server | None = None
+        self._server: TrackingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._created = int(time.time())
 
@@ -297,7 +177,9 @@ class ModelStandIn(Service):
         if self._server is not None:
             raise HarnessError("the model stand-in is already running")
         try:
-            server = _Server((self.host, self._requested_port), self)
+            server = TrackingHTTPServer(
+                (self.host, self._requested_port), _Handler, self, name="model-standin"
+            )
         except OSError as exc:
             raise HarnessError(
                 f"the model stand-in could not listen on {self.host}:{self._requested_port}: {exc}"
