@@ -189,15 +189,13 @@ def tools_from_server(
     in the Flowise name, and ``kinds`` (``chatflow``, ``agentflow``, ``assistant``,
     ``custom_tool``). Names are tool-safe and unique (clashes get an id-derived suffix).
     """
-    connection = FlowiseConnection(**connection_args)
-    targets = discover_targets(
-        connection.client,
+    return _tools_from_server(
+        FlowiseConnection(**connection_args),
         include_ids=include_ids,
         exclude_ids=exclude_ids,
         name_pattern=name_pattern,
         kinds=kinds,
     )
-    return [_target_tool(target, connection) for target in targets]
 
 
 async def atools_from_server(
@@ -209,7 +207,43 @@ async def atools_from_server(
     **connection_args: Unpack[ConnectionArgs],
 ) -> list[FunctionTool]:
     """:func:`tools_from_server` with the discovery done by the async client."""
-    connection = FlowiseConnection(**connection_args)
+    return await _atools_from_server(
+        FlowiseConnection(**connection_args),
+        include_ids=include_ids,
+        exclude_ids=exclude_ids,
+        name_pattern=name_pattern,
+        kinds=kinds,
+    )
+
+
+def _tools_from_server(
+    connection: FlowiseConnection,
+    *,
+    include_ids: Collection[str] | None,
+    exclude_ids: Collection[str],
+    name_pattern: str | re.Pattern[str] | None,
+    kinds: Collection[TargetKind] | None,
+) -> list[FunctionTool]:
+    """The discovered targets as tools on ``connection`` (also :class:`FlowiseToolSpec`'s)."""
+    targets = discover_targets(
+        connection.client,
+        include_ids=include_ids,
+        exclude_ids=exclude_ids,
+        name_pattern=name_pattern,
+        kinds=kinds,
+    )
+    return [_target_tool(target, connection) for target in targets]
+
+
+async def _atools_from_server(
+    connection: FlowiseConnection,
+    *,
+    include_ids: Collection[str] | None,
+    exclude_ids: Collection[str],
+    name_pattern: str | re.Pattern[str] | None,
+    kinds: Collection[TargetKind] | None,
+) -> list[FunctionTool]:
+    """:func:`_tools_from_server` with the discovery done by the async client."""
     targets = await adiscover_targets(
         connection.async_client,
         include_ids=include_ids,

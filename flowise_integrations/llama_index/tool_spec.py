@@ -17,8 +17,6 @@ from llama_index.core.tools import FunctionTool
 from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSpec
 from typing_extensions import Unpack
 
-from .._async._discovery import discover_targets as adiscover_targets
-from .._sync._discovery import discover_targets
 from .._toolkit import TargetKind, flow_types_for
 from ..types import (
     Chatflow,
@@ -31,7 +29,7 @@ from ..types import (
 )
 from ._connection import ConnectionArgs, FlowiseConnection
 from ._runs import PredictionArgs, arun, merge_override_config, run
-from .function_tools import _chatflow_tool, _custom_tool, _target_tool
+from .function_tools import _atools_from_server, _chatflow_tool, _custom_tool, _tools_from_server
 
 __all__ = ["FlowiseToolSpec"]
 
@@ -354,14 +352,13 @@ class FlowiseToolSpec(BaseToolSpec):
         kinds: Collection[TargetKind] | None = None,
     ) -> list[FunctionTool]:
         """:func:`tools_from_server` on this spec's connection."""
-        targets = discover_targets(
-            self.connection.client,
+        return _tools_from_server(
+            self.connection,
             include_ids=include_ids,
             exclude_ids=exclude_ids,
             name_pattern=name_pattern,
             kinds=kinds,
         )
-        return [_target_tool(target, self.connection) for target in targets]
 
     async def atools_from_server(
         self,
@@ -372,14 +369,13 @@ class FlowiseToolSpec(BaseToolSpec):
         kinds: Collection[TargetKind] | None = None,
     ) -> list[FunctionTool]:
         """:func:`atools_from_server` on this spec's connection."""
-        targets = await adiscover_targets(
-            self.connection.async_client,
+        return await _atools_from_server(
+            self.connection,
             include_ids=include_ids,
             exclude_ids=exclude_ids,
             name_pattern=name_pattern,
             kinds=kinds,
         )
-        return [_target_tool(target, self.connection) for target in targets]
 
     def close(self) -> None:
         """Close the sync client if this spec built it."""
