@@ -9,6 +9,7 @@ so a later start uses exactly that one).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -38,9 +39,10 @@ def pick_node_release(engines: str) -> str:
     )
 
 
+@functools.cache
 def flowise_manifest(version: str) -> dict[str, Any]:
     """``engines`` and ``dependencies`` of ``flowise@<version>``, asked of the npm registry (only
-    before installing)."""
+    before installing; once per process, as both the Node choice and the install read it)."""
     npm = npm_executable()
     try:
         done = subprocess.run(
