@@ -25,7 +25,7 @@ OLD = "releases/2.2.8"
 MIDDLE = "releases/3.0.13"
 
 
-def _fresh(server: MockFlowise, http: httpx.AsyncClient) -> AsyncFlowise:
+def _fresh(http: httpx.AsyncClient) -> AsyncFlowise:
     """A client that has not asked the server anything yet (unlike the shared ``client``)."""
     return AsyncFlowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
 
@@ -45,7 +45,7 @@ async def test_a_lacking_server_is_refused_before_sending(
 ) -> None:
     server.add("GET", "version", recorded(f"{OLD}/version"))
     server.add("GET", "executions", recorded(f"{OLD}/executions_route"))
-    client = _fresh(server, http)
+    client = _fresh(http)
     with pytest.raises(UnsupportedFeatureError) as info:
         await client.executions.list()
     error = info.value
@@ -72,13 +72,13 @@ async def test_without_the_check_the_route_answers_html(server: MockFlowise, htt
     server.add("GET", "version", httpx.Response(404, json={"message": "Not found"}))
     server.add("GET", "executions", recorded(f"{OLD}/executions_route"))
     with pytest.raises(APIResponseValidationError, match="HTML"):
-        await _fresh(server, http).executions.list()
+        await _fresh(http).executions.list()
 
 
 async def test_a_capable_server_is_asked_once(server: MockFlowise, http: httpx.AsyncClient) -> None:
     server.add("GET", "version", recorded(f"{MIDDLE}/version"))
     server.add("GET", "executions", recorded("executions/list"))
-    client = _fresh(server, http)
+    client = _fresh(http)
     await client.executions.list()
     await client.executions.list()
     assert _paths(server) == ["GET /api/v1/version", "GET /api/v1/executions", "GET /api/v1/executions"]
@@ -89,13 +89,13 @@ async def test_a_capable_server_is_asked_once(server: MockFlowise, http: httpx.A
 
 async def test_ungated_calls_never_ask(server: MockFlowise, http: httpx.AsyncClient) -> None:
     server.add("GET", "chatflows", httpx.Response(200, json=[]))
-    await _fresh(server, http).chatflows.list()
+    await _fresh(http).chatflows.list()
     assert _paths(server) == ["GET /api/v1/chatflows"]
 
 
 async def test_capabilities_refresh_and_a_silent_server(server: MockFlowise, http: httpx.AsyncClient) -> None:
     server.add("GET", "version", recorded(f"{OLD}/version"), recorded("client/version"))
-    client = _fresh(server, http)
+    client = _fresh(http)
     assert (await client.capabilities()).version == "2.2.8"
     assert (await client.capabilities()).version == "2.2.8"
     upgraded = await client.capabilities(refresh=True)
@@ -104,7 +104,7 @@ async def test_capabilities_refresh_and_a_silent_server(server: MockFlowise, htt
     # A server that will not tell its version is given the benefit of the doubt.
     server.add("GET", "version", httpx.Response(404, json={"message": "Not found"}))
     server.add("GET", "executions", recorded("executions/list"))
-    silent = _fresh(server, http)
+    silent = _fresh(http)
     server.calls.clear()
     assert (await silent.executions.list()).total == 2
     assert (await silent.executions.list()).total == 2
@@ -113,7 +113,7 @@ async def test_capabilities_refresh_and_a_silent_server(server: MockFlowise, htt
 
 async def test_another_server_is_asked_again(server: MockFlowise, http: httpx.AsyncClient) -> None:
     server.add("GET", "version", recorded(f"{OLD}/version"))
-    client = _fresh(server, http)
+    client = _fresh(http)
     await client.capabilities()
     other = client.with_options(base_url="http://other.test")
     assert other._server is not client._server

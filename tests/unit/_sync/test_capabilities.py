@@ -26,7 +26,7 @@ OLD = "releases/2.2.8"
 MIDDLE = "releases/3.0.13"
 
 
-def _fresh(server: MockFlowise, http: httpx.Client) -> Flowise:
+def _fresh(http: httpx.Client) -> Flowise:
     """A client that has not asked the server anything yet (unlike the shared ``client``)."""
     return Flowise(BASE_URL, api_key=API_KEY, max_retries=0, http_client=http)
 
@@ -46,7 +46,7 @@ def test_a_lacking_server_is_refused_before_sending(
 ) -> None:
     server.add("GET", "version", recorded(f"{OLD}/version"))
     server.add("GET", "executions", recorded(f"{OLD}/executions_route"))
-    client = _fresh(server, http)
+    client = _fresh(http)
     with pytest.raises(UnsupportedFeatureError) as info:
         client.executions.list()
     error = info.value
@@ -73,13 +73,13 @@ def test_without_the_check_the_route_answers_html(server: MockFlowise, http: htt
     server.add("GET", "version", httpx.Response(404, json={"message": "Not found"}))
     server.add("GET", "executions", recorded(f"{OLD}/executions_route"))
     with pytest.raises(APIResponseValidationError, match="HTML"):
-        _fresh(server, http).executions.list()
+        _fresh(http).executions.list()
 
 
 def test_a_capable_server_is_asked_once(server: MockFlowise, http: httpx.Client) -> None:
     server.add("GET", "version", recorded(f"{MIDDLE}/version"))
     server.add("GET", "executions", recorded("executions/list"))
-    client = _fresh(server, http)
+    client = _fresh(http)
     client.executions.list()
     client.executions.list()
     assert _paths(server) == ["GET /api/v1/version", "GET /api/v1/executions", "GET /api/v1/executions"]
@@ -90,13 +90,13 @@ def test_a_capable_server_is_asked_once(server: MockFlowise, http: httpx.Client)
 
 def test_ungated_calls_never_ask(server: MockFlowise, http: httpx.Client) -> None:
     server.add("GET", "chatflows", httpx.Response(200, json=[]))
-    _fresh(server, http).chatflows.list()
+    _fresh(http).chatflows.list()
     assert _paths(server) == ["GET /api/v1/chatflows"]
 
 
 def test_capabilities_refresh_and_a_silent_server(server: MockFlowise, http: httpx.Client) -> None:
     server.add("GET", "version", recorded(f"{OLD}/version"), recorded("client/version"))
-    client = _fresh(server, http)
+    client = _fresh(http)
     assert (client.capabilities()).version == "2.2.8"
     assert (client.capabilities()).version == "2.2.8"
     upgraded = client.capabilities(refresh=True)
@@ -105,7 +105,7 @@ def test_capabilities_refresh_and_a_silent_server(server: MockFlowise, http: htt
     # A server that will not tell its version is given the benefit of the doubt.
     server.add("GET", "version", httpx.Response(404, json={"message": "Not found"}))
     server.add("GET", "executions", recorded("executions/list"))
-    silent = _fresh(server, http)
+    silent = _fresh(http)
     server.calls.clear()
     assert (silent.executions.list()).total == 2
     assert (silent.executions.list()).total == 2
@@ -114,7 +114,7 @@ def test_capabilities_refresh_and_a_silent_server(server: MockFlowise, http: htt
 
 def test_another_server_is_asked_again(server: MockFlowise, http: httpx.Client) -> None:
     server.add("GET", "version", recorded(f"{OLD}/version"))
-    client = _fresh(server, http)
+    client = _fresh(http)
     client.capabilities()
     other = client.with_options(base_url="http://other.test")
     assert other._server is not client._server
